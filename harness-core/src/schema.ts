@@ -74,7 +74,9 @@ export function findForbiddenKeys(value: unknown, path = ''): InputIssue[] {
       return;
     }
     if (Array.isArray(node)) {
-      node.forEach((item, index) => visit(item, `${at}[${index}]`, depth + 1));
+      node.forEach((item, index) => {
+        visit(item, `${at}[${index}]`, depth + 1);
+      });
     } else if (node !== null && typeof node === 'object') {
       for (const key of Object.keys(node)) {
         const next = at === '' ? key : `${at}.${key}`;
