@@ -283,7 +283,7 @@ describe('runEpisode', () => {
     const processors = withProcessors({
       mutator: {
         modelRequest: ({ messages }) => {
-          (messages as { content: string }[])[0]!.content = 'mutated';
+          (messages as unknown as { content: string }[])[0]!.content = 'mutated';
           return undefined;
         },
       },

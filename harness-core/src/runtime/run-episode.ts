@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { EpisodeEnvironment, TaskSpec } from '../environments/environment.ts';
-import { AbortedError, HarnessError } from '../errors.ts';
+import { AbortedError } from '../errors.ts';
 import { harnessContentId } from '../harness/canonical.ts';
 import type { EpisodeView } from '../harness/hooks.ts';
 import type { ResolvedProcessor } from '../harness/registry.ts';
@@ -13,6 +13,7 @@ import type { HarnessSpec } from '../harness/spec.ts';
 import type { ChatMessage, FinishReason, ModelV1, ToolCall, ToolDefinition } from '../providers/model.ts';
 import type { EpisodeOutcome, Trajectory } from '../trace/trajectory.ts';
 import { nowUnixNano } from './clock.ts';
+import { describeFailure, type LoopEnd, safeScore, scoreArgs, throwIfAborted } from './episode-helpers.ts';
 import { EpisodeRecorder } from './episode-recorder.ts';
 import { deepFreeze } from './freeze.ts';
 import { HookRunner, type HookRunOutcome } from './hook-runner.ts';
@@ -52,8 +53,6 @@ export interface EpisodeResult {
 
 /** Consecutive failed model calls after which the episode ends with outcome `error`. */
 const MAX_CONSECUTIVE_MODEL_ERRORS = 3;
-
-type LoopEnd = 'completed' | Exclude<EpisodeOutcome, 'success' | 'failure'>;
 
 /**
  * Runs one episode and never throws for episode-level failures: they are the outcome.
@@ -383,33 +382,4 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRes
     usage: { ...recorder.usage, toolCalls: recorder.toolCallCount, turns: trajectory.turns.length },
     trajectory,
   };
-}
-
-function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw new AbortedError();
-}
-
-function scoreArgs(environment: EpisodeEnvironment, end: LoopEnd) {
-  const score = environment.score();
-  const outcome = end === 'completed' ? (score.success ? 'success' : 'failure') : end;
-  return { outcome, success: score.success, reward: score.reward };
-}
-
-function safeScore(
-  environment: EpisodeEnvironment,
-  recorder: EpisodeRecorder,
-): { success: boolean; reward: number } {
-  try {
-    const score = environment.score();
-    return { success: score.success, reward: score.reward };
-  } catch (error) {
-    recorder.event('score-failed', { message: (error as Error).message });
-    return { success: false, reward: 0 };
-  }
-}
-
-function describeFailure(error: unknown): { type: string; message: string } {
-  if (error instanceof HarnessError) return { type: error.code, message: error.message };
-  if (error instanceof Error) return { type: error.name, message: error.message };
-  return { type: 'Error', message: String(error) };
 }
