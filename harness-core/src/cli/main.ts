@@ -1,0 +1,69 @@
+/**
+ * The `harnessx` command: composition only. Each subcommand parses its flags with a schema and
+ * calls into the library; errors are printed once, with a stable exit code
+ * (0 ok, 1 failure, 2 bad input, 130 interrupted).
+ */
+import { AbortedError, HarnessError, InputError } from '../errors.ts';
+import { runCommand } from './commands/run.ts';
+import { schemaCommand } from './commands/schema.ts';
+import { startCommand } from './commands/start.ts';
+import { traceCommand } from './commands/trace-inspect.ts';
+import { type CliIo, createProcessIo } from './io.ts';
+
+const USAGE = `usage: harnessx <command> [flags]
+
+commands:
+  start                                   baseline vs tuned harness on the household held-out split (npm start)
+  run --harness FILE [--suite household] [--split adaptation|heldout] [--k 3] [--concurrency 4] [--seed 0] [--json]
+                                          score one harness; traces under .harnessx/traces/, report .harnessx/report.html
+  trace inspect FILE... [--json]          read OTLP/JSON trace files (ours or another tool's) and summarise them
+  schema harness                          print the JSON Schema of harnessx.harness/1
+`;
+
+const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
+  start: startCommand,
+  run: runCommand,
+  trace: traceCommand,
+  schema: schemaCommand,
+};
+
+export async function main(argv: string[], io?: CliIo): Promise<number> {
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const cli = io ?? createProcessIo(controller.signal);
+  try {
+    const [name, ...rest] = argv;
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      cli.stdout.write(USAGE);
+      return name === undefined ? 2 : 0;
+    }
+    const command = COMMANDS[name];
+    if (!command) {
+      cli.stderr.write(`harnessx: unknown command "${name}"\n\n${USAGE}`);
+      return 2;
+    }
+    return await command(rest, cli);
+  } catch (error) {
+    return reportError(error, cli);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof InputError) {
+    io.stderr.write(`harnessx: ${error.message}\n`);
+    return 2;
+  }
+  if (error instanceof AbortedError) {
+    io.stderr.write('harnessx: interrupted\n');
+    return 130;
+  }
+  if (error instanceof HarnessError) {
+    io.stderr.write(`harnessx: ${error.code}: ${error.message}\n`);
+    return 1;
+  }
+  io.stderr.write(`harnessx: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+  return 1;
+}
