@@ -35,7 +35,9 @@ describe('ProcessorRegistry', () => {
       .register(fake('alpha', { after: ['beta'] }))
       .register(fake('beta', { after: ['gamma'] }))
       .register(fake('gamma', { after: ['alpha'] }));
-    expect(() => registry.resolve(refs('alpha', 'beta', 'gamma'))).toThrow(/cycle: alpha -> beta -> gamma -> alpha/);
+    expect(() => registry.resolve(refs('alpha', 'beta', 'gamma'))).toThrow(
+      /cycle: alpha -> beta -> gamma -> alpha/,
+    );
   });
 
   it('rejects two processors of one singleton group, unknown ids, duplicates and bad options', () => {

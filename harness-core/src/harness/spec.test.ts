@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors.ts';
 import { canonicalJson, harnessContentId } from './canonical.ts';
 import { exportJsonSchema } from './json-schema.ts';
@@ -35,7 +35,9 @@ describe('HarnessSpec', () => {
 
   it('rejects a future schema version and prototype-pollution keys', () => {
     expect(() => parseHarnessSpec({ ...minimal, schemaVersion: 'harnessx.harness/2' })).toThrow(InputError);
-    const polluted = JSON.parse('{"schemaVersion":"harnessx.harness/1","name":"x","models":{"worker":{"provider":"a","model":"b","options":{"__proto__":{"admin":true}}}}}');
+    const polluted = JSON.parse(
+      '{"schemaVersion":"harnessx.harness/1","name":"x","models":{"worker":{"provider":"a","model":"b","options":{"__proto__":{"admin":true}}}}}',
+    );
     expect(() => parseHarnessSpec(polluted, 'p.json')).toThrow(/forbidden key "__proto__"/);
   });
 
