@@ -4,13 +4,15 @@
  * The model answers instantly, so the ratio measures the harness machinery alone.
  */
 import type { EpisodeEnvironment, TaskSpec } from '../harness-core/src/environments/environment.ts';
+import { harnessContentId } from '../harness-core/src/harness/canonical.ts';
 import { parseHarnessSpec } from '../harness-core/src/harness/spec.ts';
 import { createBuiltinRegistry } from '../harness-core/src/processors/index.ts';
-import type {
-  ChatMessage,
-  GenerateRequest,
-  GenerateResult,
-  ModelV1,
+import {
+  type ChatMessage,
+  estimateTokens,
+  type GenerateRequest,
+  type GenerateResult,
+  type ModelV1,
 } from '../harness-core/src/providers/model.ts';
 import { runEpisode } from '../harness-core/src/runtime/run-episode.ts';
 import { type BenchResult, bestOf } from './bench-result.ts';
@@ -18,19 +20,24 @@ import { type BenchResult, bestOf } from './bench-result.ts';
 const TURNS = 20;
 const EPISODES = 200;
 
-/** Zero-latency model double: walks through `TURNS` tool calls, then finishes. */
+/**
+ * Zero-latency model double: no network and no inference, but it does the least any model
+ * adapter does with a request — serialise it to its wire form and count the prompt tokens — so
+ * that both loops pay the same, realistic per-call price. It walks through `TURNS` tool calls.
+ */
 class InstantModel implements ModelV1 {
   readonly specificationVersion = 'v1' as const;
   readonly provider = 'bench';
   readonly modelId = 'instant';
   async doGenerate(request: GenerateRequest): Promise<GenerateResult> {
+    const wire = JSON.stringify({ model: this.modelId, messages: request.messages, tools: request.tools });
     const step = request.messages.filter((m) => m.role === 'tool').length;
     const name = step >= TURNS ? 'finish' : 'go_to';
     return {
       text: '',
       toolCalls: [{ id: `c${step}`, name, arguments: JSON.stringify({ target: `shelf ${step % 5}` }) }],
       finishReason: 'tool_call',
-      usage: { inputTokens: 100, outputTokens: 10 },
+      usage: { inputTokens: estimateTokens(wire), outputTokens: 10 },
     };
   }
 }
@@ -103,6 +110,8 @@ export async function run(): Promise<BenchResult> {
     processors: processorIds.map((id) => ({ id })),
   });
   const processors = createBuiltinRegistry().resolve(harness.processors);
+  // Computed once per run, as runSuite does.
+  const contentId = harnessContentId(harness);
   const throughput = async (episode: () => Promise<void>) => {
     const start = performance.now();
     for (let i = 0; i < EPISODES; i++) await episode();
@@ -111,7 +120,15 @@ export async function run(): Promise<BenchResult> {
   const bare = await bestOf(3, () => throughput(() => bareLoop(model)));
   const ours = await bestOf(3, () =>
     throughput(async () => {
-      await runEpisode({ harness, processors, environment: benchEnvironment(), task, model, seed: 1 });
+      await runEpisode({
+        harness,
+        harnessContentId: contentId,
+        processors,
+        environment: benchEnvironment(),
+        task,
+        model,
+        seed: 1,
+      });
     }),
   );
   return {

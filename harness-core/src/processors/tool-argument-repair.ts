@@ -61,7 +61,8 @@ export function repairToolArguments(
   tool: ToolDefinition,
   options: ToolArgumentRepairOptions,
 ): ArgumentRepairOutcome {
-  const shape = describeSchemaShape(tool.parameters);
+  // Only error messages need the shape; valid calls (the common case) skip describing it.
+  const shape = () => describeSchemaShape(tool.parameters);
   let value: unknown;
   let repairs: string[] = [];
   if (options.repairSyntax) {
@@ -69,7 +70,7 @@ export function repairToolArguments(
     if (!repaired.ok) {
       const message = fillTemplate(options.syntaxErrorTemplate, {
         tool: call.name,
-        shape,
+        shape: shape(),
         problems: repaired.error,
       });
       return { kind: 'invalid', message, repairs: repaired.repairs };
@@ -83,7 +84,7 @@ export function repairToolArguments(
       const problems = (error as Error).message;
       return {
         kind: 'invalid',
-        message: fillTemplate(options.syntaxErrorTemplate, { tool: call.name, shape, problems }),
+        message: fillTemplate(options.syntaxErrorTemplate, { tool: call.name, shape: shape(), problems }),
         repairs,
       };
     }
@@ -95,7 +96,7 @@ export function repairToolArguments(
       const problems = conformed.issues.join('; ');
       return {
         kind: 'invalid',
-        message: fillTemplate(options.schemaErrorTemplate, { tool: call.name, shape, problems }),
+        message: fillTemplate(options.schemaErrorTemplate, { tool: call.name, shape: shape(), problems }),
         repairs,
       };
     }

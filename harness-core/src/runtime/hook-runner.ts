@@ -7,6 +7,7 @@
 import { AbortedError, HarnessError, ProcessorContractError } from '../errors.ts';
 import type { EpisodeView, ProcessorHooks } from '../harness/hooks.ts';
 import {
+  HOOK_NAMES,
   type HookArgs,
   type HookContext,
   type HookName,
@@ -16,10 +17,13 @@ import {
 import { createSeededRandom, hashString } from '../random.ts';
 import { formatIssuePath } from '../schema.ts';
 
-export interface ActiveProcessor {
+/** One processor's handler for one hook, with its per-processor context parts made once. */
+interface HookEntry {
   readonly id: string;
-  readonly hooks: ProcessorHooks;
+  readonly handler: (args: never) => unknown;
+  readonly emit: HookContext['emit'];
   readonly random: () => number;
+  readonly sleep: HookContext['sleep'];
 }
 
 export interface HookRunnerEvents {
@@ -37,16 +41,32 @@ export interface HookRunnerOptions {
   events: HookRunnerEvents;
 }
 
+const NOT_INTERRUPTED: HookRunOutcome = Object.freeze({ interrupted: false });
+
 export class HookRunner {
-  readonly #processors: ActiveProcessor[];
+  /** Per hook, only the processors that handle it: hooks nobody handles cost nothing per turn. */
+  readonly #entries: Partial<Record<HookName, HookEntry[]>> = {};
   readonly #options: HookRunnerOptions;
 
   constructor(processors: { id: string; hooks: ProcessorHooks }[], options: HookRunnerOptions) {
     this.#options = options;
-    this.#processors = processors.map((processor) => ({
-      ...processor,
-      random: createSeededRandom(hashString(`${options.seed}:${processor.id}`)),
-    }));
+    for (const processor of processors) {
+      const emit: HookContext['emit'] = (name, attributes = {}) =>
+        options.events.event(name, { 'processor.id': processor.id, ...attributes });
+      const random = createSeededRandom(hashString(`${options.seed}:${processor.id}`));
+      const sleep = (ms: number) => sleepWithSignal(ms, options.signal);
+      for (const hook of HOOK_NAMES) {
+        const handler = processor.hooks[hook];
+        if (!handler) continue;
+        (this.#entries[hook] ??= []).push({
+          id: processor.id,
+          handler: handler as never,
+          emit,
+          random,
+          sleep,
+        });
+      }
+    }
   }
 
   /**
@@ -54,7 +74,7 @@ export class HookRunner {
    * arguments from the current state (so each processor sees the previous one's patch); `apply`
    * applies a schema-valid patch and throws `ProcessorContractError` for a semantic violation.
    */
-  async run<H extends HookName>(
+  run<H extends HookName>(
     hook: H,
     view: () => EpisodeView,
     buildArgs: () => Omit<HookArgs[H], keyof HookContext>,
@@ -62,21 +82,38 @@ export class HookRunner {
       patch: Exclude<HookPatches[H], { type: 'interrupt' }>,
       processorId: string,
     ) => 'transform' | 'intercept',
+  ): HookRunOutcome | Promise<HookRunOutcome> {
+    const entries = this.#entries[hook];
+    // Hooks nobody handles answer synchronously, without creating a promise.
+    if (entries === undefined) return NOT_INTERRUPTED;
+    return this.#runEntries(hook, entries, view, buildArgs, apply);
+  }
+
+  async #runEntries<H extends HookName>(
+    hook: H,
+    entries: HookEntry[],
+    view: () => EpisodeView,
+    buildArgs: () => Omit<HookArgs[H], keyof HookContext>,
+    apply: (
+      patch: Exclude<HookPatches[H], { type: 'interrupt' }>,
+      processorId: string,
+    ) => 'transform' | 'intercept',
   ): Promise<HookRunOutcome> {
-    for (const processor of this.#processors) {
-      const handler = processor.hooks[hook];
-      if (!handler) continue;
+    // The view only changes when a patch is applied, so it is built once and rebuilt after a patch.
+    let episode: EpisodeView | undefined;
+    for (const processor of entries) {
       if (this.#options.signal.aborted) throw new AbortedError();
-      const context: HookContext = {
-        episode: view(),
-        emit: (name, attributes = {}) =>
-          this.#options.events.event(name, { 'processor.id': processor.id, ...attributes }),
+      episode ??= view();
+      const args = Object.assign(buildArgs(), {
+        episode,
+        emit: processor.emit,
         random: processor.random,
-        sleep: (ms) => sleepWithSignal(ms, this.#options.signal),
-      };
-      const args = { ...buildArgs(), ...context } as HookArgs[H];
+        sleep: processor.sleep,
+      }) as HookArgs[H];
       try {
-        const patch = await (handler as (a: HookArgs[H]) => unknown)(args);
+        let patch = (processor.handler as (a: HookArgs[H]) => unknown)(args);
+        // Most handlers are synchronous; awaiting only real promises saves a microtask per call.
+        if (patch instanceof Promise) patch = await patch;
         if (patch === undefined) continue;
         const schema = hookPatchSchemas[hook];
         if (schema === null) {
@@ -108,6 +145,7 @@ export class HookRunner {
           return { interrupted: true, reason, processorId: processor.id };
         }
         const outcome = apply(valid as Exclude<HookPatches[H], { type: 'interrupt' }>, processor.id);
+        episode = undefined;
         this.#options.events.event('processor-outcome', { 'processor.id': processor.id, hook, outcome });
       } catch (error) {
         if (error instanceof AbortedError || this.#options.signal.aborted) throw error;
@@ -126,7 +164,7 @@ export class HookRunner {
         if (this.#options.strict) throw contractError;
       }
     }
-    return { interrupted: false };
+    return NOT_INTERRUPTED;
   }
 }
 

@@ -148,6 +148,27 @@ describe('runEpisode', () => {
     expect(calls.usage.toolCalls).toBe(1);
   });
 
+  it('stops at the wall-clock budget with outcome budget-exhausted', async () => {
+    const slow = new ScriptedModel([callTool('add', {})], { whenExhausted: 'repeat-last' });
+    const original = slow.doGenerate.bind(slow);
+    slow.doGenerate = async (request) => {
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      return original(request);
+    };
+    const result = await runEpisode({
+      harness: baseHarness({ budgets: { wallClockMs: 20 } }),
+      processors: [],
+      environment: counterEnvironment(),
+      task,
+      model: slow,
+      seed: 1,
+    });
+    expect(result.outcome).toBe('budget-exhausted');
+    expect(result.trajectory.events.find((e) => e.name === 'budget-exhausted')?.attributes.budget).toBe(
+      'wall-clock',
+    );
+  });
+
   it('ends as aborted when the caller aborts, still with a trajectory', async () => {
     const controller = new AbortController();
     const model = new ScriptedModel([

@@ -15,6 +15,7 @@ import type { EpisodeOutcome, Trajectory } from '../trace/trajectory.ts';
 import { nowUnixNano } from './clock.ts';
 import { describeFailure, type LoopEnd, safeScore, scoreArgs, throwIfAborted } from './episode-helpers.ts';
 import { EpisodeRecorder } from './episode-recorder.ts';
+import { createEpisodeSignal } from './episode-signal.ts';
 import { deepFreeze } from './freeze.ts';
 import { HookRunner, type HookRunOutcome } from './hook-runner.ts';
 import { parseModelResult } from './model-result.ts';
@@ -63,8 +64,8 @@ const MAX_CONSECUTIVE_MODEL_ERRORS = 3;
 export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeResult> {
   const { harness, environment, task, model, seed } = options;
   const budgets = harness.budgets;
-  const wallClock = AbortSignal.timeout(budgets.wallClockMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, wallClock]) : wallClock;
+  const episodeSignal = createEpisodeSignal(budgets.wallClockMs, options.signal);
+  const signal = episodeSignal.signal;
   const recorder = new EpisodeRecorder({
     traceId: options.traceId ?? randomBytes(16).toString('hex'),
     agentName: harness.name,
@@ -351,7 +352,7 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRes
     end = interrupted(run) ?? (await runTurns());
   } catch (error) {
     if (signal.aborted) {
-      end = wallClock.aborted && !options.signal?.aborted ? budgetExhausted('wall-clock') : 'aborted';
+      end = episodeSignal.wallClockExpired ? budgetExhausted('wall-clock') : 'aborted';
       if (end === 'aborted')
         episodeError = { type: 'ABORTED', message: 'the episode was aborted by its caller' };
     } else {
@@ -372,6 +373,7 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRes
       episodeError = describeFailure(error);
     }
   }
+  episodeSignal.dispose();
   const score = safeScore(environment, recorder);
   const outcome: EpisodeOutcome = end === 'completed' ? (score.success ? 'success' : 'failure') : end;
   const trajectory = recorder.finish(outcome, score, episodeError);

@@ -169,6 +169,8 @@ export function formatTraceInspection(inspection: TraceInspection): string {
   const lines = [
     `${plural(inspection.files.length, 'file')}, ${plural(inspection.episodes, 'episode')}, ` +
       `${plural(inspection.modelCalls, 'model call')}, ${plural(inspection.toolCalls, 'tool call')}`,
+    // A turn starts with each model call, so turns and model calls count the same thing.
+    `turns: ${inspection.modelCalls} (${(inspection.modelCalls / Math.max(1, inspection.episodes)).toFixed(1)} per episode)`,
     `tokens: ${inspection.tokens.input} input, ${inspection.tokens.output} output`,
     `models: ${inspection.models.length === 0 ? '(none)' : inspection.models.join(', ')}`,
     'files:',
@@ -184,7 +186,9 @@ export function formatTraceInspection(inspection: TraceInspection): string {
   lines.push(
     ...listSection('errors', inspection.errors, (error) => {
       const span = error.spanId === undefined ? '' : ` span ${error.spanId}`;
-      return `${error.file}${span}: ${error.type}${error.message === '' ? '' : `: ${error.message}`}`;
+      // One line per error: the first line of the message says what happened; --json has it all.
+      const firstLine = error.message.split('\n', 1)[0] ?? '';
+      return `${error.file}${span}: ${error.type}${firstLine === '' ? '' : `: ${firstLine}`}`;
     }),
   );
   lines.push(

@@ -33,6 +33,7 @@ export async function traceCommand(argv: string[], io: CliIo): Promise<number> {
       `${JSON.stringify({
         files: inspection.files,
         episodes: inspection.episodes,
+        turns: inspection.modelCalls,
         modelCalls: inspection.modelCalls,
         toolCalls: inspection.toolCalls,
         tokens: inspection.tokens,
