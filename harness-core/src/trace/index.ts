@@ -45,6 +45,7 @@ export type { ReadTraceResult } from './trace-read-session.ts';
 
 export type {
   EpisodeOutcome,
+  InferenceOperation,
   ModelCallRecord,
   ToolCallRecord,
   Trajectory,

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -191,6 +191,26 @@ describe.skipIf(!VALIDATOR_PRESENT)('the official GenAI semantic-conventions val
     // execFile rejects on a non-zero exit status, so resolving means the validator exited 0.
     const { stdout } = await run(process.execPath, [VALIDATOR, path]);
     expect(stdout).toMatch(/SEMCONV: 34 spans checked, 0 errors, \d+ warnings/);
+  });
+
+  it('finds 0 errors with text_completion and generate_content calls and vendor attributes', async () => {
+    const batch = realisticBatch();
+    for (const trajectory of batch) {
+      trajectory.turns.forEach((turn, position) => {
+        if (position === 1) turn.modelCall.operationName = 'text_completion';
+        if (position === 2) turn.modelCall.operationName = 'generate_content';
+        turn.modelCall.extraAttributes = {
+          'llm.vendor.request_id': `req_${position}`,
+          'gen_ai.request.temperature': 0.2,
+        };
+        for (const call of turn.toolCalls) call.extraAttributes = { 'langfuse.observation.id': 'obs-1' };
+      });
+    }
+    const path = join(directory, 'operations.otlp.json');
+    await writeFile(path, JSON.stringify(trajectoriesToOtlp(batch)));
+    const { stdout } = await run(process.execPath, [VALIDATOR, path]);
+    expect(stdout).toMatch(/SEMCONV: 34 spans checked, 0 errors/);
+    expect(await readFile(path, 'utf8')).toContain('"name":"text_completion ');
   });
 
   it('finds 0 errors with content recording off', async () => {

@@ -1,11 +1,13 @@
 /**
  * Trajectories → canonical OTLP/JSON in the GenAI semantic conventions (v1.41): one
- * `invoke_agent <agent>` span per episode, a `chat <model>` span per model call and an
- * `execute_tool <name>` span per tool call, both children of the episode span. What this writes
+ * `invoke_agent <agent>` span per episode, a `chat <model>` span per model call (or the call's own
+ * operation, e.g. `text_completion <model>`) and an `execute_tool <name>` span per tool call, both
+ * children of the episode span, each with the record's extra attributes written back. What this writes
  * passes the conventions' validator with 0 errors, and `readOtlpDocument` maps it back to the
  * same trajectories (see `withAssignedSpanIds`).
  */
 import { EXCEPTION_EVENT, eventAttributeKey, GENAI, GENAI_EVENTS, HARNESSX } from './attribute-keys.ts';
+import { modelSpanAttributes, TOOL_SPAN_ATTRIBUTES, writeExtraAttributes } from './call-span-attributes.ts';
 import { toGenAiInputMessages, toGenAiOutputMessages, toGenAiToolDefinitions } from './genai-messages.ts';
 import { OtlpAttributeList } from './otlp-attribute-list.ts';
 import {
@@ -121,8 +123,9 @@ function agentSpan(trajectory: Trajectory, traceId: string, spanId: string): Otl
 }
 
 function modelSpan(call: ModelCallRecord, turnIndex: number, spanId: string, context: SpanContext): OtlpSpan {
+  const operation = call.operationName ?? 'chat';
   const attributes = new OtlpAttributeList()
-    .string(GENAI.operationName, 'chat')
+    .string(GENAI.operationName, operation)
     .string(GENAI.providerName, call.provider)
     .string(GENAI.requestModel, call.model)
     .string(GENAI.responseModel, call.responseModel)
@@ -131,19 +134,18 @@ function modelSpan(call: ModelCallRecord, turnIndex: number, spanId: string, con
     .int(HARNESSX.turnIndex, turnIndex)
     .double(HARNESSX.costUsd, call.costUsd);
   if (call.output !== null) attributes.strings(GENAI.finishReasons, [call.output.finishReason]);
-  // The Bedrock span makes the guardrail id Required; we run without guardrails.
-  if (call.provider === 'aws.bedrock') attributes.string('aws.bedrock.guardrail.id', '');
   if (call.error !== undefined) attributes.string(GENAI.errorType, call.error.type);
   if (context.recordContent) {
     attributes.json(GENAI.inputMessages, toGenAiInputMessages(call.inputMessages));
     if (call.output !== null) attributes.json(GENAI.outputMessages, toGenAiOutputMessages(call.output));
     if (call.tools !== undefined) attributes.json(GENAI.toolDefinitions, toGenAiToolDefinitions(call.tools));
   }
+  writeExtraAttributes(attributes, call.extraAttributes, modelSpanAttributes(call.provider));
   return {
     traceId: context.traceId,
     spanId,
     parentSpanId: context.parentSpanId,
-    name: spanName('chat', call.model),
+    name: spanName(operation, call.model),
     kind: SPAN_KIND_CLIENT,
     startTimeUnixNano: nanos(call.startTimeUnixNano),
     endTimeUnixNano: nanos(call.endTimeUnixNano),
@@ -157,7 +159,6 @@ function toolSpan(call: ToolCallRecord, turnIndex: number, spanId: string, conte
     .string(GENAI.operationName, 'execute_tool')
     .string(GENAI.toolName, call.name)
     .string(GENAI.toolCallId, call.callId)
-    .string(GENAI.toolType, 'function')
     .string(HARNESSX.toolResultSource, call.resultSource)
     .bool(HARNESSX.toolIsError, call.isError)
     .int(HARNESSX.turnIndex, turnIndex);
@@ -165,6 +166,8 @@ function toolSpan(call: ToolCallRecord, turnIndex: number, spanId: string, conte
   if (context.recordContent) {
     attributes.string(GENAI.toolCallArguments, call.arguments).string(GENAI.toolCallResult, call.result);
   }
+  // `gen_ai.tool.type` is `function` unless a foreign span said otherwise (kept in the extras).
+  writeExtraAttributes(attributes, call.extraAttributes, TOOL_SPAN_ATTRIBUTES);
   return {
     traceId: context.traceId,
     spanId,

@@ -19,6 +19,7 @@ const STRUCTURAL_KEYS = new Set([
   'role',
   'finishReason',
   'resultSource',
+  'operationName',
 ]);
 
 function redactValue(value: unknown, redactor: Redactor, depth: number): unknown {

@@ -2,7 +2,8 @@
  * Maps one decoded span to what it means for a trajectory: the episode (`invoke_agent`), a model
  * call (`chat`, `text_completion`, `generate_content`, or an unnamed span that describes a model
  * call), a tool call (`execute_tool`), or something we cannot map, with the reason. Model and tool
- * spans are reduced to their records here, so that a streaming reader keeps only compact data.
+ * spans are reduced to their records here, so that a streaming reader keeps only compact data;
+ * their attributes we do not map go to the record's `extraAttributes`.
  */
 import type { ChatMessage, ModelUsage } from '../providers/model.ts';
 import { GENAI, GENAI_EVENTS, HARNESSX, INFERENCE_OPERATIONS } from './attribute-keys.ts';
@@ -14,6 +15,7 @@ import {
   spanNameSubject,
   stringAttribute,
 } from './attribute-readers.ts';
+import { extraAttributesOf, modelSpanAttributes, TOOL_SPAN_ATTRIBUTES } from './call-span-attributes.ts';
 import {
   eventMessages,
   indexedMessages,
@@ -30,7 +32,7 @@ import {
 import { MessageParseCache } from './message-parse-cache.ts';
 import { isPlainObject } from './otlp-values.ts';
 import type { AttributeMap, OtlpSpanRecord, SpanResource } from './span-record.ts';
-import type { ModelCallRecord, ToolCallRecord } from './trajectory.ts';
+import type { InferenceOperation, ModelCallRecord, ToolCallRecord } from './trajectory.ts';
 
 /** What the assembler needs of any span once its attributes are gone. */
 export interface SpanHeader {
@@ -75,6 +77,10 @@ export function spanHeader(span: OtlpSpanRecord): SpanHeader {
 const MODEL_CALL_HINT =
   /^gen_ai\.(provider\.name|system|request\.model|response\.model|usage\.|prompt\.|completion\.)/;
 const RESULT_SOURCES = new Set<ToolCallRecord['resultSource']>(['environment', 'processor', 'runtime']);
+
+function isInferenceOperation(operation: string | undefined): operation is InferenceOperation {
+  return operation !== undefined && INFERENCE_OPERATIONS.has(operation);
+}
 
 function describesModelCall(attributes: AttributeMap): boolean {
   for (const key of attributes.keys()) if (MODEL_CALL_HINT.test(key)) return true;
@@ -184,9 +190,10 @@ function mapModelCall(
   const sources = contentSources(span);
   const responseModel = stringAttribute(attributes, GENAI.responseModel);
   const subject = spanNameSubject(span.name, operation ?? 'chat');
+  const provider = firstStringAttribute(attributes, [GENAI.providerName, GENAI.system]);
   const record: ModelCallRecord = {
     spanId: span.spanId,
-    provider: firstStringAttribute(attributes, [GENAI.providerName, GENAI.system]) ?? '',
+    provider: provider ?? '',
     model: stringAttribute(attributes, GENAI.requestModel) ?? responseModel ?? subject ?? '',
     inputMessages: inputMessagesOf(span, sources, cache),
     output: outputOf(span, sources),
@@ -201,6 +208,10 @@ function mapModelCall(
   if (costUsd !== undefined) record.costUsd = costUsd;
   const error = spanError(span);
   if (error !== undefined) record.error = error;
+  // Absent means chat, so that the records the runtime builds read back unchanged.
+  if (operation !== 'chat' && isInferenceOperation(operation)) record.operationName = operation;
+  const extras = extraAttributesOf(attributes, modelSpanAttributes(provider));
+  if (extras !== undefined) record.extraAttributes = extras;
   return { kind: 'model', header: spanHeader(span), record, turnIndex: turnIndexOf(attributes) };
 }
 
@@ -227,6 +238,8 @@ function mapToolCall(span: OtlpSpanRecord): MappedSpan {
     endTimeUnixNano: span.endTimeUnixNano,
   };
   if (error !== undefined) record.error = error;
+  const extras = extraAttributesOf(attributes, TOOL_SPAN_ATTRIBUTES);
+  if (extras !== undefined) record.extraAttributes = extras;
   return { kind: 'tool', header: spanHeader(span), record, turnIndex: turnIndexOf(attributes) };
 }
 

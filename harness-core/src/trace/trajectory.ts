@@ -19,8 +19,13 @@ export type EpisodeOutcome =
   /** The model or the harness failed in a way the episode could not recover from. */
   | 'error';
 
+/** The GenAI operation a model call was recorded as. */
+export type InferenceOperation = 'chat' | 'text_completion' | 'generate_content';
+
 export interface ModelCallRecord {
   spanId?: string;
+  /** `gen_ai.operation.name` of the call; absent means `chat`. */
+  operationName?: InferenceOperation;
   provider: string;
   model: string;
   responseModel?: string;
@@ -33,6 +38,11 @@ export interface ModelCallRecord {
   error?: { type: string; message: string };
   startTimeUnixNano: string;
   endTimeUnixNano: string;
+  /**
+   * Attributes of the call's span we do not map ourselves (vendor ids, request parameters),
+   * kept so nothing is lost and written back on the same span. Absent when there are none.
+   */
+  extraAttributes?: Record<string, unknown>;
 }
 
 export interface ToolCallRecord {
@@ -48,6 +58,8 @@ export interface ToolCallRecord {
   error?: { type: string; message: string };
   startTimeUnixNano: string;
   endTimeUnixNano: string;
+  /** Attributes of the call's span we do not map ourselves; absent when there are none. */
+  extraAttributes?: Record<string, unknown>;
 }
 
 export interface TrajectoryEvent {

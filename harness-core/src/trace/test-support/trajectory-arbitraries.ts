@@ -2,7 +2,8 @@
  * Test support (not library code): fast-check arbitraries for `Trajectory` values as the runtime produces them, used by the
  * round-trip properties. Shapes the runtime never produces are left out (and documented in
  * `otlp-writer.ts`): turn indexes out of order, tool calls that end before they start, event
- * attribute keys already in our `harnessx.` namespace.
+ * attribute keys already in our `harnessx.` namespace. Call records carry no `operationName:
+ * 'chat'` and no empty `extraAttributes`: the reader spells both as absent.
  */
 import fc from 'fast-check';
 import type { ChatMessage, ExtraPart, ToolCall, ToolDefinition } from '../../providers/model.ts';
@@ -106,9 +107,27 @@ const toolDefinition: fc.Arbitrary<ToolDefinition> = fc.record({
 
 const failure = fc.record({ type: text, message: text });
 
+/** Vendor attributes of a call span, as foreign tools write them; never one of our mapped keys. */
+const vendorAttributes = fc.dictionary(
+  fc
+    .tuple(fc.constantFrom('llm.vendor.', 'langfuse.observation.', 'app.'), identifier)
+    .map(([prefix, key]) => `${prefix}${key}`),
+  jsonValue,
+  { minKeys: 1, maxKeys: 3 },
+);
+
+/** A foreign tool span's own `gen_ai.tool.type` survives too (`function` is the default, not kept). */
+const toolExtraAttributes = fc
+  .tuple(vendorAttributes, fc.option(fc.constantFrom('extension', 'datastore'), { nil: undefined }))
+  .map(([extras, toolType]) =>
+    toolType === undefined ? extras : { ...extras, 'gen_ai.tool.type': toolType },
+  );
+
 const modelCall: fc.Arbitrary<ModelCallRecord> = fc
   .record(
     {
+      // Absent means chat: the reader never sets `chat` itself.
+      operationName: fc.constantFrom('text_completion' as const, 'generate_content' as const),
       provider: fc.oneof(text, fc.constantFrom('openai', 'anthropic', 'aws.bedrock')),
       model: text,
       responseModel: text,
@@ -133,6 +152,8 @@ const modelCall: fc.Arbitrary<ModelCallRecord> = fc
       error: failure,
       startTimeUnixNano: nanos,
       endTimeUnixNano: nanos,
+      // Absent or non-empty: the reader leaves it out when a span has no extras.
+      extraAttributes: vendorAttributes,
     },
     {
       requiredKeys: [
@@ -160,6 +181,7 @@ const toolCallRecord = (startTimeUnixNano: string): fc.Arbitrary<ToolCallRecord>
         resultSource: fc.constantFrom('environment' as const, 'processor' as const, 'runtime' as const),
         error: failure,
         endTimeUnixNano: nanos,
+        extraAttributes: toolExtraAttributes,
       },
       {
         requiredKeys: ['callId', 'name', 'arguments', 'result', 'isError', 'resultSource', 'endTimeUnixNano'],
