@@ -4,7 +4,9 @@
  * arguments, processor events, a mix of outcomes, and the occasional failed model or tool call.
  * Timestamps exceed 2^53 nanoseconds, as real ones do, so precision loss would show.
  */
+
 import type { ChatMessage, ToolCall, ToolDefinition } from '../providers/model.ts';
+import { createSeededRandom } from '../random.ts';
 import type { EpisodeOutcome, ToolCallRecord, Trajectory, Turn } from './trajectory.ts';
 
 export interface SyntheticTrajectoryOptions {
@@ -37,17 +39,6 @@ const TOOLS: ToolDefinition[] = [
     parameters: { type: 'object', properties: {} },
   },
 ];
-
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hex(random: () => number, digits: number): string {
   let out = '';
@@ -188,6 +179,6 @@ function episode(
 /** Generates `episodes` trajectories of `turnsPerEpisode` turns each. */
 export function createSyntheticTrajectories(options: SyntheticTrajectoryOptions): Trajectory[] {
   const resolved: Required<SyntheticTrajectoryOptions> = { seed: 1, failEvery: 4, ...options };
-  const random = createRandom(resolved.seed);
+  const random = createSeededRandom(resolved.seed);
   return Array.from({ length: resolved.episodes }, (_, index) => episode(random, index, resolved));
 }
