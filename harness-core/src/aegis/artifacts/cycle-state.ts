@@ -1,0 +1,66 @@
+/**
+ * `harnessx.cycle/1`: where a cycle stands, stored after every stage so a killed process resumes
+ * from the last finished stage without repeating its work. Stage outputs are referenced by store
+ * key, never inlined.
+ */
+import { z } from 'zod';
+import { contentIdSchema, cycleIdSchema } from './common.ts';
+import { defineArtifact } from './define-artifact.ts';
+
+export const CYCLE_STAGES = [
+  'baseline',
+  'digest',
+  'plan',
+  'evolve',
+  'evaluate',
+  'critic',
+  'gate',
+  'publish',
+  'done',
+] as const;
+
+export const stageTokensSchema = z
+  .object({
+    input: z.number().int().nonnegative(),
+    output: z.number().int().nonnegative(),
+    costUsd: z.number().nonnegative(),
+  })
+  .strict();
+
+export const cycleStateSchema = z
+  .object({
+    schemaVersion: z.literal('harnessx.cycle/1'),
+    cycleId: cycleIdSchema,
+    project: z.string().min(1),
+    index: z.number().int().min(1),
+    /** The next stage to run; `done` once the cycle has an outcome. */
+    stage: z.enum(CYCLE_STAGES),
+    currentContentId: contentIdSchema,
+    artifacts: z
+      .object({
+        baselineAdaptation: z.string().optional(),
+        baselineHeldout: z.string().optional(),
+        digest: z.string().optional(),
+        plan: z.string().optional(),
+        candidates: z.array(z.string()).optional(),
+        evaluations: z.record(z.string(), z.string()).optional(),
+        verdicts: z.record(z.string(), z.string()).optional(),
+        gate: z.array(z.string()).optional(),
+      })
+      .strict(),
+    outcome: z
+      .object({
+        status: z.enum(['accepted', 'rejected', 'stopped']),
+        acceptedCandidateId: z.string().optional(),
+        newContentId: contentIdSchema.optional(),
+        reasons: z.array(z.string()),
+      })
+      .strict()
+      .optional(),
+    tokensByStage: z.record(z.string(), stageTokensSchema),
+  })
+  .strict();
+
+export type CycleState = z.output<typeof cycleStateSchema>;
+export type CycleStage = (typeof CYCLE_STAGES)[number];
+export const cycleStateArtifact = defineArtifact('harnessx.cycle/1', cycleStateSchema);
