@@ -18,6 +18,17 @@ export interface ResolvedProcessor {
   instantiate(): ProcessorHooks;
 }
 
+export interface ResolveOptions {
+  /**
+   * Builds the definition of an evolved code processor (the sandbox supplies it; the harness layer
+   * cannot import the sandbox). Throw to reject the processor; the message is reported at `path`.
+   */
+  codeProcessor?: (
+    ref: Extract<ProcessorRef, { code: unknown }>,
+    path: string,
+  ) => ProcessorDefinition<unknown>;
+}
+
 export class ProcessorRegistry {
   readonly #definitions = new Map<string, ProcessorDefinition<unknown>>();
 
@@ -40,7 +51,11 @@ export class ProcessorRegistry {
    * Resolves the processor references of a spec into an ordered list.
    * @throws InputError for unknown ids, bad options, singleton clashes or `after` cycles.
    */
-  resolve(refs: readonly ProcessorRef[], source = 'harness spec'): ResolvedProcessor[] {
+  resolve(
+    refs: readonly ProcessorRef[],
+    source = 'harness spec',
+    options: ResolveOptions = {},
+  ): ResolvedProcessor[] {
     const issues: InputIssue[] = [];
     const entries: {
       ref: ProcessorRef;
