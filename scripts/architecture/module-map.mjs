@@ -16,8 +16,9 @@ export const LAYER_ORDER = [
   'sandbox',
   'trace',
   'providers',
-  'ports',
+  // Adapters implement ports, so they sit above them (DESIGN §2 lists them the other way round).
   'adapters',
+  'ports',
   'testing',
 ];
 
