@@ -1,0 +1,89 @@
+/**
+ * Builds a digest one trajectory at a time, so a batch of any size is digested without holding its
+ * trajectories: each is reduced to its digest entry as soon as it is added.
+ */
+import { estimateTokens } from '../../providers/model.ts';
+import type { Trajectory } from '../../trace/trajectory.ts';
+import { type Digest, digestArtifact } from '../artifacts/digest.ts';
+import { analyseTrajectory } from './analyse-trajectory.ts';
+import { type ClusterMember, clusterFailures } from './cluster-failures.ts';
+import { type DigestOptions, parseDigestOptions, type ResolvedDigestOptions } from './digest-options.ts';
+import { estimateTrajectoryTokens } from './estimate-trace-tokens.ts';
+import { createToolCallSignals, type ToolCallSignals } from './tool-call-signals.ts';
+
+export interface DigestBuilder {
+  add(trajectory: Trajectory): void;
+  /** The validated digest; `tokensIn` (e.g. from bytes read) wins over the options' and the estimate. */
+  finish(tokensIn?: number): Digest;
+}
+
+/**
+ * `tokens.out` is the estimate of the digest's own JSON, which contains it: iterate to the fixed
+ * point (the digit count changes at most a few times).
+ */
+export function withOutputTokens(digest: Digest): Digest {
+  let out = 0;
+  for (let round = 0; round < 5; round++) {
+    const next = estimateTokens(JSON.stringify({ ...digest, tokens: { in: digest.tokens.in, out } }));
+    if (next === out) break;
+    out = next;
+  }
+  return { ...digest, tokens: { in: digest.tokens.in, out } };
+}
+
+export interface CreateDigestBuilderSettings {
+  /** Where the options come from, for the `InputError` of a bad option. */
+  source?: string;
+  /**
+   * Estimate `tokens.in` from each trajectory's messages when the options do not give it. Off
+   * when the caller counts the trace bytes itself (it passes them to `finish`).
+   */
+  estimateTokensIn?: boolean;
+}
+
+export function createDigestBuilder(
+  options: DigestOptions,
+  settings: CreateDigestBuilderSettings = {},
+): DigestBuilder {
+  const resolved: ResolvedDigestOptions = parseDigestOptions(options, settings.source ?? 'digest options');
+  const estimate = resolved.tokensIn === undefined && (settings.estimateTokensIn ?? true);
+  const signals: ToolCallSignals = createToolCallSignals(resolved);
+  const entries: Digest['trajectories'] = [];
+  const failed: ClusterMember[] = [];
+  let episodes = 0;
+  let successes = 0;
+  let estimatedTokensIn = 0;
+  return {
+    add(trajectory) {
+      episodes += 1;
+      if (estimate) estimatedTokensIn += estimateTrajectoryTokens(trajectory);
+      const analysis = analyseTrajectory(trajectory, {
+        signals,
+        excerptChars: resolved.excerptChars,
+        evidencePerTrajectory: resolved.evidencePerTrajectory,
+      });
+      if (analysis.digest.success) {
+        successes += 1;
+        if (resolved.successfulTrajectories === 'list') entries.push(analysis.digest);
+      } else {
+        entries.push(analysis.digest);
+        failed.push(analysis);
+      }
+    },
+    finish(tokensIn) {
+      const digest: Digest = {
+        schemaVersion: 'harnessx.digest/1',
+        cycleId: resolved.cycleId,
+        harnessContentId: resolved.harnessContentId,
+        episodes,
+        successRate: episodes === 0 ? 0 : successes / episodes,
+        tokens: { in: tokensIn ?? resolved.tokensIn ?? estimatedTokensIn, out: 0 },
+        trajectories: entries,
+        clusters: clusterFailures(failed),
+        metaModel: { used: false },
+      };
+      // Our own output is checked against the artifact schema: a bug here must not reach plan.
+      return digestArtifact.parse(withOutputTokens(digest), 'digest stage output');
+    },
+  };
+}
