@@ -4,6 +4,7 @@
  * (0 ok, 1 failure, 2 bad input, 130 interrupted).
  */
 import { AbortedError, HarnessError, InputError } from '../errors.ts';
+import { evolveCommand } from './commands/evolve.ts';
 import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { startCommand } from './commands/start.ts';
@@ -14,6 +15,9 @@ const USAGE = `usage: harnessx <command> [flags]
 
 commands:
   start                                   baseline vs tuned harness on the household held-out split (npm start)
+  evolve --project FILE [--cycles N] [--fresh] [--json]
+                                          evolve a harness from its traces (digest, plan, evolve, critic, gate);
+                                          report .harnessx/report.html; resumes an interrupted run unless --fresh
   run --harness FILE [--suite household] [--split adaptation|heldout] [--k 3] [--concurrency 4] [--seed 0] [--json]
                                           score one harness; traces under .harnessx/traces/, report .harnessx/report.html
   trace inspect FILE... [--json]          read OTLP/JSON trace files (ours or another tool's) and summarise them
@@ -22,6 +26,7 @@ commands:
 
 const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
   start: startCommand,
+  evolve: evolveCommand,
   run: runCommand,
   trace: traceCommand,
   schema: schemaCommand,

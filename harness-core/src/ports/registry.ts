@@ -20,6 +20,8 @@ export interface Registry {
   /** Takes the named lease for `ttlMs` unless another owner holds an unexpired one. */
   acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean>;
   releaseLease(name: string, owner: string): Promise<void>;
+  /** Who holds the named lease and until when, if anyone does (expired leases included). */
+  getLease(name: string): Promise<{ owner: string; expiresAt: string } | undefined>;
   /** Adds `by` to a counter and returns the new value (atomic). */
   increment(counter: string, by?: number): Promise<number>;
   /** Records `key` once: true the first time, false if it was already recorded. */

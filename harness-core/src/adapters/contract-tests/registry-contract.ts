@@ -163,6 +163,16 @@ export function describeRegistryContract(name: string, factory: RegistryContract
         await expect(registry.releaseLease('never-taken', 'owner-a')).resolves.toBeUndefined();
       });
 
+      it('tells who holds a lease, so a dead holder can be recognised and its lease released', async () => {
+        expect(await registry.getLease('cycle:household')).toBeUndefined();
+        await registry.acquireLease('cycle:household', 'host:4242', 60_000);
+        const lease = await registry.getLease('cycle:household');
+        expect(lease?.owner).toBe('host:4242');
+        expect(Date.parse(lease?.expiresAt ?? '')).toBeGreaterThan(0);
+        await registry.releaseLease('cycle:household', lease?.owner ?? '');
+        expect(await registry.getLease('cycle:household')).toBeUndefined();
+      });
+
       it('keeps lease names apart and is seen by a second client', async () => {
         await registry.acquireLease('cycle:alpha', 'owner-a', 60_000);
         const other = await subject.openAnother();

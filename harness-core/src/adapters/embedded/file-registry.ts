@@ -195,6 +195,12 @@ export function createFileRegistry(
       });
     },
 
+    async getLease(name) {
+      checkArguments({ name });
+      const lease = (await readState()).leases.get(name);
+      return lease === undefined ? undefined : { ...lease };
+    },
+
     async releaseLease(name, owner) {
       checkArguments({ name, owner });
       await mutate((state) => {

@@ -39,6 +39,8 @@ export const cycleStateSchema = z
     artifacts: z
       .object({
         baselineAdaptation: z.string().optional(),
+        /** The same version on the same tasks with other seeds: the noise floor for the gate. */
+        baselineReplicate: z.string().optional(),
         baselineHeldout: z.string().optional(),
         digest: z.string().optional(),
         plan: z.string().optional(),
@@ -46,6 +48,8 @@ export const cycleStateSchema = z
         evaluations: z.record(z.string(), z.string()).optional(),
         verdicts: z.record(z.string(), z.string()).optional(),
         gate: z.array(z.string()).optional(),
+        /** Held-out evaluations of the candidates the gate examined, by candidate id. */
+        heldout: z.record(z.string(), z.string()).optional(),
       })
       .strict(),
     outcome: z
