@@ -271,7 +271,10 @@ const flagInputs: string[][] = [
   ['trace', 'inspect', '--frobnicate', 'x.json'],
   ['schema', 'nope'],
   ['schema', 'harness', 'extra'],
-  ['start', '--k', '1.5'],
+  ['compare', '--k', '1.5'],
+  ['evolve'],
+  ['evolve', '--project', 'examples/projects/household.yaml', '--cycles', '0'],
+  ['evolve', '--project', 'no/such/project.yaml'],
 ];
 
 describe('command-line flags', () => {

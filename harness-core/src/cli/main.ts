@@ -4,20 +4,20 @@
  * (0 ok, 1 failure, 2 bad input, 130 interrupted).
  */
 import { AbortedError, HarnessError, InputError } from '../errors.ts';
+import { compareCommand } from './commands/compare.ts';
 import { evolveCommand } from './commands/evolve.ts';
 import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
-import { startCommand } from './commands/start.ts';
 import { traceCommand } from './commands/trace-inspect.ts';
 import { type CliIo, createProcessIo } from './io.ts';
 
 const USAGE = `usage: harnessx <command> [flags]
 
 commands:
-  start                                   baseline vs tuned harness on the household held-out split (npm start)
+  compare                                 baseline vs hand-tuned harness on the household held-out split
   evolve --project FILE [--cycles N] [--fresh] [--json]
                                           evolve a harness from its traces (digest, plan, evolve, critic, gate);
-                                          report .harnessx/report.html; resumes an interrupted run unless --fresh
+                                          report .harnessx/report.html; resumes an interrupted run unless --fresh (npm start)
   run --harness FILE [--suite household] [--split adaptation|heldout] [--k 3] [--concurrency 4] [--seed 0] [--json]
                                           score one harness; traces under .harnessx/traces/, report .harnessx/report.html
   trace inspect FILE... [--json]          read OTLP/JSON trace files (ours or another tool's) and summarise them
@@ -25,7 +25,7 @@ commands:
 `;
 
 const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
-  start: startCommand,
+  compare: compareCommand,
   evolve: evolveCommand,
   run: runCommand,
   trace: traceCommand,

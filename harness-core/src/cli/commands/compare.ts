@@ -1,7 +1,6 @@
 /**
- * `harnessx start` (what `npm start` runs): the household held-out split with the baseline harness
- * and the shipped tuned harness, side by side, with traces, a summary and report.html under
- * `.harnessx/`. (Once the evolution loop exists this becomes `evolve` from the baseline.)
+ * `harnessx compare`: the household held-out split with the baseline harness and the shipped
+ * hand-tuned harness, side by side, with traces, a summary and report.html under `.harnessx/`.
  */
 import { z } from 'zod';
 import { parseCommandLine } from '../args.ts';
@@ -22,9 +21,9 @@ const startFlagsSchema = z
   })
   .strict();
 
-export async function startCommand(argv: string[], io: CliIo): Promise<number> {
+export async function compareCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandLine(
-    'start',
+    'compare',
     argv,
     {
       baseline: { type: 'string' },
