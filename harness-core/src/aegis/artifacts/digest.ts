@@ -59,6 +59,22 @@ export const digestSchema = z
     /** Tokens of the traces read and of this digest: the compression the stage achieved. */
     tokens: z.object({ in: z.number().int().nonnegative(), out: z.number().int().nonnegative() }).strict(),
     trajectories: z.array(trajectoryDigestSchema),
+    /**
+     * Per task: episodes, successes and the longest successful episode. It keeps what plan needs
+     * about solved tasks when successful trajectories are not listed one by one (the compact default).
+     */
+    tasks: z
+      .array(
+        z
+          .object({
+            taskId: z.string().min(1),
+            episodes: z.number().int().min(1),
+            successes: z.number().int().nonnegative(),
+            successTurnsMax: z.number().int().nonnegative().optional(),
+          })
+          .strict(),
+      )
+      .optional(),
     clusters: z.array(failureClusterSchema),
     metaModel: z.object({ used: z.boolean(), model: z.string().optional() }).strict(),
   })

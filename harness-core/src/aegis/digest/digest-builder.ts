@@ -52,6 +52,7 @@ export function createDigestBuilder(
   const failed: ClusterMember[] = [];
   let episodes = 0;
   let successes = 0;
+  const perTask = new Map<string, { episodes: number; successes: number; successTurnsMax?: number }>();
   let estimatedTokensIn = 0;
   return {
     add(trajectory) {
@@ -62,6 +63,13 @@ export function createDigestBuilder(
         excerptChars: resolved.excerptChars,
         evidencePerTrajectory: resolved.evidencePerTrajectory,
       });
+      const task = perTask.get(analysis.digest.taskId) ?? { episodes: 0, successes: 0 };
+      task.episodes += 1;
+      if (analysis.digest.success) {
+        task.successes += 1;
+        task.successTurnsMax = Math.max(task.successTurnsMax ?? 0, analysis.digest.turns);
+      }
+      perTask.set(analysis.digest.taskId, task);
       if (analysis.digest.success) {
         successes += 1;
         if (resolved.successfulTrajectories === 'list') entries.push(analysis.digest);
@@ -79,6 +87,9 @@ export function createDigestBuilder(
         successRate: episodes === 0 ? 0 : successes / episodes,
         tokens: { in: tokensIn ?? resolved.tokensIn ?? estimatedTokensIn, out: 0 },
         trajectories: entries,
+        tasks: [...perTask.entries()]
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([taskId, task]) => ({ taskId, ...task })),
         clusters: clusterFailures(failed),
         metaModel: { used: false },
       };

@@ -49,10 +49,10 @@ export const digestOptionsSchema = z
     /** Evidence spans kept per failed trajectory (clusters keep up to 3 of their members'). */
     evidencePerTrajectory: z.number().int().min(0).max(3).default(1),
     /**
-     * `list`: one entry per trajectory (plan reads the solved tasks from them). `omit`: entries for
-     * failed trajectories only, successes counted in `episodes` and `successRate`; a smaller digest.
+     * `list`: one entry per trajectory. `omit` (default): entries for
+     * failed trajectories only; `tasks` still says which tasks were solved (plan reads it); 2x smaller.
      */
-    successfulTrajectories: z.enum(['list', 'omit']).default('list'),
+    successfulTrajectories: z.enum(['list', 'omit']).default('omit'),
     /** Longest evidence excerpt, in characters. */
     excerptChars: z.number().int().min(20).max(300).default(160),
   })

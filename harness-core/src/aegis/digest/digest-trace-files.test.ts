@@ -9,7 +9,11 @@ import { digestTraceFiles } from './digest-trace-files.ts';
 import { digestTrajectories } from './digest-trajectories.ts';
 import { buildTrajectory, steps, toolStep } from './test-support/trajectory-builder.ts';
 
-const options = { cycleId: 'household-c001', harnessContentId: `sha256:${'b'.repeat(64)}` };
+const options = {
+  cycleId: 'household-c001',
+  harnessContentId: `sha256:${'b'.repeat(64)}`,
+  successfulTrajectories: 'list' as const,
+};
 const TRACE_FIXTURES = fileURLToPath(new URL('../../trace/fixtures/', import.meta.url));
 
 const trajectories = [

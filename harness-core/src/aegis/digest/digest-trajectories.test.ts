@@ -6,7 +6,11 @@ import { UNKNOWN_TASK_ID } from './analyse-trajectory.ts';
 import { digestTrajectories } from './digest-trajectories.ts';
 import { buildTrajectory, steps } from './test-support/trajectory-builder.ts';
 
-const options = { cycleId: 'household-c001', harnessContentId: `sha256:${'a'.repeat(64)}` };
+const options = {
+  cycleId: 'household-c001',
+  harnessContentId: `sha256:${'a'.repeat(64)}`,
+  successfulTrajectories: 'list' as const,
+};
 
 function batch() {
   const fridge = () => steps.nothing('open', { target: 'fridge 1' });
@@ -24,10 +28,24 @@ function batch() {
 }
 
 describe('digestTrajectories', () => {
+  it('by default lists failures only, with a per-task summary that still says which tasks were solved', () => {
+    const { successfulTrajectories: _list, ...defaults } = options;
+    const digest = digestTrajectories(batch(), defaults);
+    expect(digest.trajectories.every((t) => !t.success)).toBe(true);
+    expect(digest.tasks?.filter((t) => t.successes > 0).map((t) => t.taskId)).toEqual(['t-1']);
+    expect(digest.tasks?.reduce((n, t) => n + t.episodes, 0)).toBe(4);
+  });
+
   it('produces a valid harnessx.digest/1 with one entry per trajectory, in input order', () => {
     const digest = digestTrajectories(batch(), options);
     expect(() => digestArtifact.parse(digest)).not.toThrow();
-    expect(digest).toMatchObject({ episodes: 4, successRate: 0.25, metaModel: { used: false }, ...options });
+    expect(digest).toMatchObject({
+      episodes: 4,
+      successRate: 0.25,
+      metaModel: { used: false },
+      cycleId: options.cycleId,
+      harnessContentId: options.harnessContentId,
+    });
     expect(digest.trajectories.map((t) => [t.taskId, t.failureClass])).toEqual([
       ['t-1', 'none'],
       ['t-2', 'early-finish'],

@@ -16,6 +16,7 @@ describe('digest of household traces (baseline harness, simulated worker)', () =
     const digest = digestTrajectories([...short.trajectories, ...long.trajectories], {
       cycleId,
       harnessContentId: long.contentId,
+      successfulTrajectories: 'list',
     });
     const shortEntries = digest.trajectories.slice(0, 4);
     const longEntries = digest.trajectories.slice(4);

@@ -41,6 +41,11 @@ export function taskOutcomes(digest: Digest): TaskOutcomes {
     if (!trajectory.success) continue;
     solved.set(trajectory.taskId, Math.max(solved.get(trajectory.taskId) ?? 0, trajectory.turns));
   }
+  // The compact digest lists failures only; its per-task summary says which tasks were solved.
+  for (const task of digest.tasks ?? []) {
+    if (task.successes === 0) continue;
+    solved.set(task.taskId, Math.max(solved.get(task.taskId) ?? 0, task.successTurnsMax ?? 0));
+  }
   const failedAtTool = new Map<string, Set<string>>();
   for (const trajectory of digest.trajectories) {
     if (trajectory.success || trajectory.tool === undefined || !solved.has(trajectory.taskId)) continue;
@@ -48,10 +53,8 @@ export function taskOutcomes(digest: Digest): TaskOutcomes {
     tasks.add(trajectory.taskId);
     failedAtTool.set(trajectory.tool, tasks);
   }
-  const successTurns = digest.trajectories
-    .filter((t) => t.success)
-    .map((t) => t.turns)
-    .sort((a, b) => a - b);
+  const listed = digest.trajectories.filter((t) => t.success).map((t) => t.turns);
+  const successTurns = (listed.length > 0 ? listed : [...solved.values()]).sort((a, b) => a - b);
   return { solved, failedAtTool, successTurns };
 }
 
