@@ -19,7 +19,8 @@ export async function loadVersionSpec(deps: CycleDeps, contentId: string): Promi
 
 export function addTokens(state: CycleState, stage: string, evaluation: Evaluation, ran: boolean): void {
   if (!ran) return;
-  const entry = (state.tokensByStage[stage] ??= { input: 0, output: 0, costUsd: 0 });
+  const entry = state.tokensByStage[stage] ?? { input: 0, output: 0, costUsd: 0 };
+  state.tokensByStage[stage] = entry;
   entry.input += evaluation.tokens.input;
   entry.output += evaluation.tokens.output;
   entry.costUsd += evaluation.tokens.costUsd;

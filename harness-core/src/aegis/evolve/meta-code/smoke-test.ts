@@ -1,6 +1,6 @@
 /**
  * The smoke test of an evolved code processor, run before it is evaluated and by the gate's
- * build-and-smoke rule: load it in the sandbox, then run every hook it declares through a small
+ * build-and-smoke rule: refuse a source that reaches for host objects, load it in the sandbox, then run every hook it declares through a small
  * synthetic episode (smoke-episode.ts) within the sandbox limits, and check each returned patch
  * against the hook's patch schema and the runtime's semantic checks. Deterministic: same source,
  * same result (up to the wall-clock deadline, which a sane processor is far from).
@@ -18,6 +18,7 @@ import {
   createCodeProcessorDefinition,
   inspectCodeProcessor,
   type SandboxLimitsInput,
+  scanForHostAccess,
 } from '../../../sandbox/index.ts';
 import { formatIssuePath } from '../../../schema.ts';
 import { SMOKE_TOOLS, type SmokeStep, smokeEpisodeSteps } from './smoke-episode.ts';
@@ -56,6 +57,22 @@ export async function smokeTestCodeProcessor(
   ref: CodeProcessorRef,
   options: SmokeTestOptions = {},
 ): Promise<SmokeResult> {
+  // Code that reaches for the host is refused before it runs: inside the sandbox the reach finds
+  // nothing, but it shows intent, and the gate should record it as the reason.
+  const reaches = scanForHostAccess(ref.code.source);
+  if (reaches.length > 0) {
+    const list = reaches.map((reach) => `${reach.token} (line ${reach.line})`).join(', ');
+    return {
+      ok: false,
+      errors: [
+        {
+          hook: 'load',
+          code: 'SANDBOX_HOST_ACCESS',
+          message: `the source reaches for host objects: ${list}`,
+        },
+      ],
+    };
+  }
   let inspection: CodeProcessorInspection;
   try {
     inspection = await inspectCodeProcessor(ref, options.limits ? { limits: options.limits } : {});
