@@ -6,6 +6,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createEmbeddedFoundry } from '../adapters/embedded/index.ts';
+import { smokeTestHarnessCodeProcessors } from '../aegis/evolve/meta-code/index.ts';
 import type { CycleDeps, EvolutionEvent } from '../aegis/pipeline/cycle-deps.ts';
 import { loadProjectFile } from '../aegis/project.ts';
 import { InputError } from '../errors.ts';
@@ -68,10 +69,11 @@ export async function composeFoundry(options: {
     build: async (spec) => {
       try {
         resolveProcessors(spec);
-        return { ok: true, errors: [] };
       } catch (error) {
         return { ok: false, errors: [(error as Error).message] };
       }
+      // Code processors must also pass the sandbox smoke test (limits, contract, no host access).
+      return smokeTestHarnessCodeProcessors(spec.processors);
     },
     leakageCorpus: { taskIds: tasks.map((t) => t.id), answers: tasks.map((t) => t.instruction) },
     signal: options.signal,

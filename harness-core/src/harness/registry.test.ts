@@ -76,4 +76,28 @@ describe('ProcessorRegistry', () => {
     resolved?.instantiate();
     expect(created).toBe(6);
   });
+
+  it('resolves code processors through the injected factory and reports its refusals at the path', () => {
+    const registry = new ProcessorRegistry().register(fake('goal-pin'));
+    const code = { language: 'js' as const, source: 'var processor = {};', sha256: 'a'.repeat(64) };
+    expect(() => registry.resolve([{ id: 'evolved-x', code, options: {} }])).toThrow(
+      /needs the sandbox executor/,
+    );
+    const resolved = registry.resolve([{ id: 'evolved-x', code, options: {} }], 'h.yaml', {
+      codeProcessor: (ref) => fake(ref.id),
+    });
+    expect(resolved.map((p) => p.id)).toEqual(['evolved-x']);
+    expect(() =>
+      registry.resolve([{ id: 'evolved-x', code, options: {} }], 'h.yaml', {
+        codeProcessor: () => {
+          throw new Error('sha256 does not match the source');
+        },
+      }),
+    ).toThrow(/processors\[0\]\.code: sha256 does not match/);
+    expect(() =>
+      registry.resolve([{ id: 'goal-pin', code, options: {} }], 'h.yaml', {
+        codeProcessor: (ref) => fake(ref.id),
+      }),
+    ).toThrow(/taken by a built-in/);
+  });
 });

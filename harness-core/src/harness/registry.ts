@@ -67,14 +67,34 @@ export class ProcessorRegistry {
     const groups = new Map<string, string>();
     refs.forEach((ref, index) => {
       const at = `processors[${index}]`;
+      let definition: ProcessorDefinition<unknown> | undefined;
       if ('code' in ref) {
-        issues.push({
-          path: at,
-          message: `code processor "${ref.id}" needs the sandbox executor, not the built-in registry`,
-        });
-        return;
+        if (!options.codeProcessor) {
+          issues.push({
+            path: at,
+            message: `code processor "${ref.id}" needs the sandbox executor, not the built-in registry`,
+          });
+          return;
+        }
+        if (this.#definitions.has(ref.id)) {
+          issues.push({
+            path: `${at}.id`,
+            message: `code processor id "${ref.id}" is taken by a built-in processor`,
+          });
+          return;
+        }
+        try {
+          definition = options.codeProcessor(ref, at);
+        } catch (error) {
+          issues.push({
+            path: `${at}.code`,
+            message: error instanceof Error ? error.message : String(error),
+          });
+          return;
+        }
+      } else {
+        definition = this.#definitions.get(ref.id);
       }
-      const definition = this.#definitions.get(ref.id);
       if (!definition) {
         issues.push({
           path: `${at}.id`,
@@ -82,7 +102,7 @@ export class ProcessorRegistry {
         });
         return;
       }
-      if (ref.version !== definition.version) {
+      if (!('code' in ref) && ref.version !== definition.version) {
         issues.push({
           path: `${at}.version`,
           message: `"${ref.id}" is at version ${definition.version}, not ${ref.version}`,
