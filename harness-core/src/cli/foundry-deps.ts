@@ -13,6 +13,7 @@ import { InputError } from '../errors.ts';
 import { loadHarnessFile } from '../harness/load.ts';
 import type { HarnessSpec } from '../harness/spec.ts';
 import { createBuiltinRegistry } from '../processors/index.ts';
+import { createModelFromConfig } from '../providers/config.ts';
 import { createCodeProcessorDefinition } from '../sandbox/index.ts';
 import { createWorkerModels, type WorkerModels } from './models.ts';
 import { SUITE_FACTORIES } from './suites.ts';
@@ -52,6 +53,10 @@ export async function composeFoundry(options: {
   if (options.fresh) await rm(storeRoot, { recursive: true, force: true });
   const { store, registry } = createEmbeddedFoundry(storeRoot);
   const models = createWorkerModels(baselineSpec.models.worker, options.env, project.baselinePath);
+  const metaConfig = project.config.models.meta ?? baselineSpec.models.meta;
+  const meta = metaConfig
+    ? createModelFromConfig(metaConfig, options.env, {}, { path: 'models.meta', source: options.projectPath })
+    : undefined;
   const registryOfProcessors = createBuiltinRegistry();
   const resolveProcessors = (spec: HarnessSpec) =>
     registryOfProcessors.resolve(spec.processors, `harness ${spec.name}`, {
@@ -65,6 +70,7 @@ export async function composeFoundry(options: {
     registry,
     suite,
     worker: { model: models.model, ...(models.fallbackModel ? { fallbackModel: models.fallbackModel } : {}) },
+    ...(meta ? { meta } : {}),
     resolveProcessors,
     build: async (spec) => {
       try {

@@ -16,6 +16,7 @@ import { evaluateCached } from './cached-evaluation.ts';
 import { addTokens, cycleArtifactKey, loadVersionSpec } from './cycle-context.ts';
 import type { CycleDeps } from './cycle-deps.ts';
 import { leverHistoryKey, leverHistorySchemaList } from './lever-history.ts';
+import { proposeMetaCandidate } from './meta-candidates.ts';
 
 export async function runBaselineStage(deps: CycleDeps, state: CycleState): Promise<CycleState> {
   const spec = await loadVersionSpec(deps, state.currentContentId);
@@ -94,6 +95,36 @@ export async function runEvolveStage(deps: CycleDeps, state: CycleState): Promis
     currentContentId: state.currentContentId,
     K: deps.project.policies.candidates,
   });
+  if (deps.meta) {
+    // One slot goes to the meta-model's code processor: the last catalogue candidate makes room.
+    const meta = await proposeMetaCandidate({
+      cycleId: state.cycleId,
+      candidateId: `${state.cycleId}-m1`,
+      plan,
+      digest,
+      current,
+      currentContentId: state.currentContentId,
+      model: deps.meta,
+      ...(deps.signal ? { signal: deps.signal } : {}),
+    });
+    const spent = state.tokensByStage.evolve ?? { input: 0, output: 0, costUsd: 0 };
+    state.tokensByStage.evolve = {
+      input: spent.input + meta.usage.input,
+      output: spent.output + meta.usage.output,
+      costUsd: spent.costUsd + meta.usage.costUsd,
+    };
+    if (meta.candidate && !candidates.some((c) => c.contentId === meta.candidate?.contentId)) {
+      if (candidates.length >= deps.project.policies.candidates) candidates.pop();
+      candidates.push(meta.candidate);
+    }
+    deps.emit({
+      type: 'candidate',
+      cycleId: state.cycleId,
+      candidateId: `${state.cycleId}-m1`,
+      status: meta.candidate ? 'meta-model proposal smoke-tested' : 'meta-model proposal dropped',
+      detail: meta.reason ?? '',
+    });
+  }
   const keys: string[] = [];
   for (const candidate of candidates) {
     keys.push(
