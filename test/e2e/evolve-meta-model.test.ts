@@ -45,6 +45,8 @@ describe('evolve with a meta-model (ScriptedMetaModel double)', () => {
     expect(meta?.adaptation?.successRate).toBeGreaterThanOrEqual(0);
     expect(meta?.verdict).toBeDefined();
     expect(report.cycles[0]?.state.tokensByStage.evolve?.input).toBeGreaterThan(0);
+    // The digest's optional meta-model pass was offered the top clusters (and its spend recorded).
+    expect(report.cycles[0]?.state.tokensByStage.digest?.input).toBeGreaterThan(0);
   }, 300_000);
 
   it('drops code that loops forever before evaluation, with the reason', async () => {

@@ -8,7 +8,7 @@ import type { CycleState } from '../artifacts/cycle-state.ts';
 import { digestArtifact } from '../artifacts/digest.ts';
 import { evaluationArtifact } from '../artifacts/evaluation.ts';
 import { type LeverHistory, planArtifact } from '../artifacts/plan.ts';
-import { digestTrajectories } from '../digest/index.ts';
+import { digestTrajectories, refineDigestClusters } from '../digest/index.ts';
 import { evolveCandidates } from '../evolve/index.ts';
 import { planCycle } from '../plan/index.ts';
 import { readArtifact, readStoredTrajectories, requireArtifact, writeArtifact } from './artifact-io.ts';
@@ -52,10 +52,20 @@ export async function runDigestStage(deps: CycleDeps, state: CycleState): Promis
     evaluationArtifact,
   );
   const trajectories = await readStoredTrajectories(deps.store, evaluation.traceKeys);
-  const digest = digestTrajectories(trajectories, {
+  let digest = digestTrajectories(trajectories, {
     cycleId: state.cycleId,
     harnessContentId: state.currentContentId,
   });
+  if (deps.meta) {
+    // The optional meta-model pass refines the largest clusters only; a failure keeps the digest as is.
+    const refined = await refineDigestClusters(digest, deps.meta, deps.signal ? { signal: deps.signal } : {});
+    digest = refined.digest;
+    state.tokensByStage.digest = {
+      input: refined.usage.inputTokens,
+      output: refined.usage.outputTokens,
+      costUsd: refined.usage.costUsd,
+    };
+  }
   const key = await writeArtifact(
     deps.store,
     `digests/${state.cycleId}/digest.json`,
