@@ -95,6 +95,32 @@ describe('harnessx CLI (end to end)', () => {
     expect(missing.stderr).toContain('no/such/file.yaml');
   });
 
+  it('evolve --json prints exactly one object with the documented fields and writes report.html', async () => {
+    const evolveOut = await mkdtemp(join(tmpdir(), 'harnessx-e2e-evolve-'));
+    const result = await harnessx([
+      'evolve',
+      '--project',
+      'examples/projects/household.yaml',
+      '--cycles',
+      '1',
+      '--json',
+      '--fresh',
+      '--out',
+      evolveOut,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const summary = JSON.parse(lines[0]!);
+    expect(Object.keys(summary).sort()).toEqual(['accepted', 'baseline', 'cycles', 'final', 'rejected', 'tokens']);
+    expect(Object.keys(summary.baseline).sort()).toEqual(['adaptation', 'heldout']);
+    expect(summary.final.contentId).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(summary.cycles).toBe(1);
+    for (const rejection of summary.rejected) expect(rejection.reasons.length).toBeGreaterThan(0);
+    expect(result.stderr).toMatch(/\[household-c001\] gate/);
+    expect(await readFile(join(evolveOut, 'report.html'), 'utf8')).toContain('id="score-chart"');
+  }, 300_000);
+
   it('schema harness prints a JSON Schema', async () => {
     const result = await harnessx(['schema', 'harness']);
     expect(result.code).toBe(0);
