@@ -11,8 +11,20 @@ import { describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'harness-core', 'bin', 'harnessx.js');
 
-function start(out: string, fresh: boolean): { child: ChildProcess; output: () => string; done: Promise<number | null> } {
-  const args = [bin, 'evolve', '--project', 'examples/projects/household.yaml', '--cycles', '1', '--out', out];
+function start(
+  out: string,
+  fresh: boolean,
+): { child: ChildProcess; output: () => string; done: Promise<number | null> } {
+  const args = [
+    bin,
+    'evolve',
+    '--project',
+    'examples/projects/household.yaml',
+    '--cycles',
+    '1',
+    '--out',
+    out,
+  ];
   if (fresh) args.push('--fresh');
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
@@ -46,18 +58,23 @@ describe('evolve resumes a killed cycle', () => {
     });
     await first.done;
     expect(first.output()).toMatch(/household-c001-k1 evaluated/);
-    const state = JSON.parse(await readFile(join(out, 'foundry/household/store/cycles/household-c001/state.json'), 'utf8'));
+    const state = JSON.parse(
+      await readFile(join(out, 'foundry/household/store/cycles/household-c001/state.json'), 'utf8'),
+    );
     expect(state.stage).toBe('evaluate');
 
     const second = start(out, false);
     const code = await second.done;
     const log = second.output();
     expect(code, log).toBe(0);
-    for (const stage of ['baseline', 'digest', 'plan', 'evolve']) expect(log).not.toContain(`[household-c001] ${stage}...`);
+    for (const stage of ['baseline', 'digest', 'plan', 'evolve'])
+      expect(log).not.toContain(`[household-c001] ${stage}...`);
     expect(log).toContain('[household-c001] evaluate...');
     expect(log).not.toContain('household-c001-k1 evaluated');
     expect(log).toContain('household-c001-k2 evaluated');
-    const finished = JSON.parse(await readFile(join(out, 'foundry/household/store/cycles/household-c001/state.json'), 'utf8'));
+    const finished = JSON.parse(
+      await readFile(join(out, 'foundry/household/store/cycles/household-c001/state.json'), 'utf8'),
+    );
     expect(finished.stage).toBe('done');
   }, 300_000);
 });

@@ -7,11 +7,14 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { collectEvolutionReport, type EvolutionReportData } from '../../harness-core/src/aegis/pipeline/report-data.ts';
+import {
+  collectEvolutionReport,
+  type EvolutionReportData,
+} from '../../harness-core/src/aegis/pipeline/report-data.ts';
 import { type EvolutionSummary, runEvolution } from '../../harness-core/src/aegis/pipeline/run-evolution.ts';
 import { composeFoundry } from '../../harness-core/src/cli/foundry-deps.ts';
-import { loadHarnessFile } from '../../harness-core/src/harness/load.ts';
 import { harnessContentId } from '../../harness-core/src/harness/canonical.ts';
+import { loadHarnessFile } from '../../harness-core/src/harness/load.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const project = join(root, 'examples/projects/household.yaml');
