@@ -12,8 +12,10 @@ export const LAYER_ORDER = [
   'environments',
   'runtime',
   'processors',
-  'harness',
+  // The sandbox implements code processors on the harness's contract, so it sits above harness
+  // (DESIGN §2 lists it below, which would force it to restate the hook list).
   'sandbox',
+  'harness',
   'trace',
   'providers',
   // Adapters implement ports, so they sit above them (DESIGN §2 lists them the other way round).

@@ -1,50 +1,22 @@
 /**
  * What a code processor is, from the sandbox's side: the hooks it may define, the `meta` it may
- * declare, and the hash that pins its source. The sandbox sits below `harness/` in the module map,
- * so the hook and dimension lists are restated here and tied to the harness types at compile time:
- * adding a hook or a dimension there fails the type check here until this list follows.
+ * declare, and the hash that pins its source.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { HookName } from '../harness/hooks.ts';
-import type { ProcessorDimension } from '../harness/processor.ts';
+import { HOOK_NAMES, type HookName } from '../harness/hooks.ts';
+import { PROCESSOR_DIMENSIONS } from '../harness/processor.ts';
 import type { ProcessorRef } from '../harness/spec.ts';
 import { sandboxError } from './sandbox-errors.ts';
 
 /** A harness processor reference that carries code. */
 export type CodeProcessorRef = Extract<ProcessorRef, { code: unknown }>;
 
-/** The hooks a code processor may define, in execution order (the harness's `HOOK_NAMES`). */
-export const CODE_PROCESSOR_HOOKS = [
-  'taskStart',
-  'turnStart',
-  'modelRequest',
-  'modelResponse',
-  'toolCall',
-  'toolResult',
-  'turnEnd',
-  'taskEnd',
-] as const satisfies readonly HookName[];
+/** The hooks a code processor may define, in execution order. */
+export const CODE_PROCESSOR_HOOKS = HOOK_NAMES;
 
-/** The nine dimensions (the harness's `PROCESSOR_DIMENSIONS`). */
-export const CODE_PROCESSOR_DIMENSIONS = [
-  'model-routing',
-  'context-compaction',
-  'memory',
-  'tool-use',
-  'execution-limits',
-  'verification',
-  'control-flow-safety',
-  'observability',
-  'training-bridge',
-] as const satisfies readonly ProcessorDimension[];
-
-type AssertNever<T extends never> = T;
-/** Compile-time proof that the two lists above cover every hook and every dimension. */
-export type CodeProcessorListsAreComplete = [
-  AssertNever<Exclude<HookName, (typeof CODE_PROCESSOR_HOOKS)[number]>>,
-  AssertNever<Exclude<ProcessorDimension, (typeof CODE_PROCESSOR_DIMENSIONS)[number]>>,
-];
+/** The nine dimensions a code processor's `meta` may name. */
+export const CODE_PROCESSOR_DIMENSIONS = PROCESSOR_DIMENSIONS;
 
 /** Longest source the sandbox accepts (the harness spec allows the same). */
 export const MAX_CODE_PROCESSOR_SOURCE_CHARS = 200_000;
