@@ -8,7 +8,12 @@
 import { z } from 'zod';
 import type { HistoryPatch } from '../harness/hooks.ts';
 import { defineProcessor } from '../harness/processor.ts';
-import { type ChatMessage, estimateMessagesTokens, type ToolCall } from '../providers/model.ts';
+import {
+  type ChatMessage,
+  estimateMessagesTokens,
+  estimateMessageTokens,
+  type ToolCall,
+} from '../providers/model.ts';
 import { describeAction, fillTemplate } from './support/describe-action.ts';
 
 /** Options of `context-compaction`; every field has a default, so `{}` parses. */
@@ -111,6 +116,27 @@ export function compactHistory(
   };
 }
 
+/**
+ * Tokens of `messages`, given that `previous` (an earlier snapshot of the history) had
+ * `previousTokens`. The runtime's histories are frozen arrays of deep-frozen messages, so when
+ * `messages` starts with the same message objects only the messages after them need estimating;
+ * anything else (a patched or unfrozen history) is estimated in full.
+ */
+function extendEstimate(
+  messages: readonly ChatMessage[],
+  previous: readonly ChatMessage[],
+  previousTokens: number,
+): number {
+  let unchanged = Object.isFrozen(previous) && messages.length >= previous.length;
+  for (let index = 0; unchanged && index < previous.length; index++)
+    unchanged = messages[index] === previous[index];
+  let total = unchanged ? previousTokens : 0;
+  for (let index = unchanged ? previous.length : 0; index < messages.length; index++) {
+    total += estimateMessageTokens(messages[index]!);
+  }
+  return total;
+}
+
 /** The `context-compaction` processor (see the module comment for the failure it fixes). */
 export const contextCompaction = defineProcessor<ContextCompactionOptions>({
   id: 'context-compaction',
@@ -122,8 +148,16 @@ export const contextCompaction = defineProcessor<ContextCompactionOptions>({
   optionsSchema: contextCompactionOptionsSchema,
   create(options) {
     const stubbed = new Set<string>();
+    // The history grows by a few messages a turn, so the estimate of the turn before is kept and
+    // only new messages are added; any other change (a patch) is estimated afresh.
+    let counted: readonly ChatMessage[] = [];
+    let countedTokens = 0;
     return {
       turnStart(args): HistoryPatch | undefined {
+        countedTokens = extendEstimate(args.messages, counted, countedTokens);
+        counted = args.messages;
+        // The same test `compactHistory` starts with, made here without re-estimating everything.
+        if (countedTokens <= options.maxContextTokens) return undefined;
         const result = compactHistory(args.messages, options, stubbed);
         if (!result) return undefined;
         for (const id of result.stubbedToolCallIds) stubbed.add(id);

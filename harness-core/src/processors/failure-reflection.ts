@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { ToolResultPatch } from '../harness/hooks.ts';
 import { defineProcessor } from '../harness/processor.ts';
 import { describeAction, fillTemplate } from './support/describe-action.ts';
+import { compileFailurePatterns, matchesFailurePattern } from './support/failure-patterns.ts';
 
 /** Options of `failure-reflection`; every field has a default, so `{}` parses. */
 export const failureReflectionOptionsSchema = z
@@ -59,11 +60,11 @@ export const failureReflection = defineProcessor<FailureReflectionOptions>({
   dimension: 'verification',
   optionsSchema: failureReflectionOptionsSchema,
   create(options) {
-    const failurePatterns = options.failurePatterns.map((source) => new RegExp(source, 'i'));
+    const failurePatterns = compileFailurePatterns(options.failurePatterns);
     return {
       toolResult(args): ToolResultPatch | undefined {
         const { content, isError } = args.result;
-        if (!isError && !failurePatterns.some((pattern) => pattern.test(content.trim()))) return undefined;
+        if (!isError && !matchesFailurePattern(failurePatterns, content)) return undefined;
         return {
           type: 'tool-result',
           content: `${content}\n\n${reflectOnFailure(args.call, options)}`,

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { InterruptPatch, RequestPatch } from '../harness/hooks.ts';
 import { defineProcessor } from '../harness/processor.ts';
 import { actionKey, describeAction, fillTemplate } from './support/describe-action.ts';
+import { compileFailurePatterns, matchesFailurePattern } from './support/failure-patterns.ts';
 
 /** Options of `loop-guard`; every field has a default, so `{}` parses. */
 export const loopGuardOptionsSchema = z
@@ -76,6 +77,15 @@ function preview(text: string): string {
   return line.length > RESULT_PREVIEW_CHARS ? `${line.slice(0, RESULT_PREVIEW_CHARS)}...` : line;
 }
 
+function hasRepeatedFailure(
+  keys: ReadonlySet<string>,
+  failures: ReadonlyMap<string, FailureRecord>,
+  maxRepeats: number,
+): boolean {
+  for (const key of keys) if ((failures.get(key)?.count ?? 0) >= maxRepeats) return true;
+  return false;
+}
+
 /** The `loop-guard` processor (see the module comment for the failure it fixes). */
 export const loopGuard = defineProcessor<LoopGuardOptions>({
   id: 'loop-guard',
@@ -86,7 +96,7 @@ export const loopGuard = defineProcessor<LoopGuardOptions>({
   order: 'post',
   optionsSchema: loopGuardOptionsSchema,
   create(options) {
-    const failurePatterns = options.failurePatterns.map((source) => new RegExp(source, 'i'));
+    const failurePatterns = compileFailurePatterns(options.failurePatterns);
     const failures = new Map<string, FailureRecord>();
     const streak = { key: '', count: 0, description: '' };
     let recentTurn = -1;
@@ -102,9 +112,12 @@ export const loopGuard = defineProcessor<LoopGuardOptions>({
         const description = describeAction(args.call.name, args.call.arguments);
         recentKeys.add(key);
         if (streak.key === key) streak.count++;
-        else Object.assign(streak, { key, count: 1, description });
-        const failed =
-          args.result.isError || failurePatterns.some((pattern) => pattern.test(args.result.content.trim()));
+        else {
+          streak.key = key;
+          streak.count = 1;
+          streak.description = description;
+        }
+        const failed = args.result.isError || matchesFailurePattern(failurePatterns, args.result.content);
         if (failed) {
           const record = failures.get(key) ?? { count: 0, description, lastResult: '' };
           record.count++;
@@ -114,6 +127,9 @@ export const loopGuard = defineProcessor<LoopGuardOptions>({
         return undefined;
       },
       modelRequest(args): RequestPatch | InterruptPatch | undefined {
+        const repeating = options.maxIdenticalCalls > 0 && streak.count >= options.maxIdenticalCalls;
+        // The common turn: nothing failed twice and no streak, so there is nothing to say.
+        if (!repeating && !hasRepeatedFailure(recentKeys, failures, options.maxRepeats)) return undefined;
         const nudges: string[] = [];
         const nudged = new Set<string>();
         for (const key of recentKeys) {
@@ -132,7 +148,6 @@ export const loopGuard = defineProcessor<LoopGuardOptions>({
             }),
           );
         }
-        const repeating = options.maxIdenticalCalls > 0 && streak.count >= options.maxIdenticalCalls;
         if (repeating && recentKeys.has(streak.key) && !nudged.has(streak.key)) {
           nudges.push(
             fillTemplate(options.repeatedTemplate, { action: streak.description, count: streak.count }),

@@ -9,6 +9,7 @@ import type { RequestPatch } from '../harness/hooks.ts';
 import { defineProcessor } from '../harness/processor.ts';
 import { type ChatMessage, estimateTokens } from '../providers/model.ts';
 import { actionKey, describeAction } from './support/describe-action.ts';
+import { ToolResultsInView } from './support/tool-results-in-view.ts';
 
 /** Options of `state-tracker-memory`; every field has a default, so `{}` parses. */
 export const stateTrackerMemoryOptionsSchema = z
@@ -123,6 +124,8 @@ export const stateTrackerMemory = defineProcessor<StateTrackerMemoryOptions>({
     const entries = new Map<string, ObservationEntry>();
     let location: ObservationEntry | undefined;
     let sequence = 0;
+    // What `observationsInView` would find, kept up to date as the history grows.
+    const inView = new ToolResultsInView(options.omitRecentTokens);
     return {
       toolResult(args) {
         if (args.result.isError || options.excludeTools.includes(args.call.name)) return undefined;
@@ -140,8 +143,11 @@ export const stateTrackerMemory = defineProcessor<StateTrackerMemoryOptions>({
         return undefined;
       },
       modelRequest(args): RequestPatch | undefined {
-        const inView = observationsInView(args.messages, options.omitRecentTokens);
-        const remembered = [...entries.values()].filter((entry) => !inView.has(entry.observation));
+        // Nothing remembered yet: no message, so no need to look at what is in view.
+        if (entries.size === 0 && !location) return undefined;
+        inView.update(args.messages);
+        const remembered: ObservationEntry[] = [];
+        for (const entry of entries.values()) if (!inView.has(entry.observation)) remembered.push(entry);
         const where = location && !inView.has(location.observation) ? location : undefined;
         const text = renderObservationMemory(remembered, where, options);
         if (text === undefined) return undefined;

@@ -61,8 +61,7 @@ export function repairToolArguments(
   tool: ToolDefinition,
   options: ToolArgumentRepairOptions,
 ): ArgumentRepairOutcome {
-  // Only error messages need the shape; valid calls (the common case) skip describing it.
-  const shape = () => describeSchemaShape(tool.parameters);
+  // Only error messages need the shape (`describeSchemaShape`); valid calls, the common case, skip it.
   let value: unknown;
   let repairs: string[] = [];
   if (options.repairSyntax) {
@@ -70,7 +69,7 @@ export function repairToolArguments(
     if (!repaired.ok) {
       const message = fillTemplate(options.syntaxErrorTemplate, {
         tool: call.name,
-        shape: shape(),
+        shape: describeSchemaShape(tool.parameters),
         problems: repaired.error,
       });
       return { kind: 'invalid', message, repairs: repaired.repairs };
@@ -84,7 +83,11 @@ export function repairToolArguments(
       const problems = (error as Error).message;
       return {
         kind: 'invalid',
-        message: fillTemplate(options.syntaxErrorTemplate, { tool: call.name, shape: shape(), problems }),
+        message: fillTemplate(options.syntaxErrorTemplate, {
+          tool: call.name,
+          shape: describeSchemaShape(tool.parameters),
+          problems,
+        }),
         repairs,
       };
     }
@@ -96,7 +99,11 @@ export function repairToolArguments(
       const problems = conformed.issues.join('; ');
       return {
         kind: 'invalid',
-        message: fillTemplate(options.schemaErrorTemplate, { tool: call.name, shape: shape(), problems }),
+        message: fillTemplate(options.schemaErrorTemplate, {
+          tool: call.name,
+          shape: describeSchemaShape(tool.parameters),
+          problems,
+        }),
         repairs,
       };
     }
@@ -104,6 +111,38 @@ export function repairToolArguments(
   }
   const text = repairs.length > 0 ? JSON.stringify(value) : call.arguments;
   return { kind: 'valid', arguments: text, repairs };
+}
+
+/** The first tool called `name`, as `Array.prototype.find` would return it. */
+function toolNamed(tools: readonly ToolDefinition[], name: string): ToolDefinition | undefined {
+  for (const tool of tools) if (tool.name === name) return tool;
+  return undefined;
+}
+
+type RepairOutcomes = WeakMap<ToolDefinition, Map<string, ArgumentRepairOutcome>>;
+
+/**
+ * `repairToolArguments`, remembered per episode: the outcome depends only on the tool (which the
+ * runtime deep-freezes), its name and the argument text, and the same call is checked twice.
+ */
+function repairOnce(
+  outcomes: RepairOutcomes,
+  call: Pick<ToolCall, 'name' | 'arguments'>,
+  tool: ToolDefinition,
+  options: ToolArgumentRepairOptions,
+): ArgumentRepairOutcome {
+  if (call.name !== tool.name || !Object.isFrozen(tool)) return repairToolArguments(call, tool, options);
+  let byArguments = outcomes.get(tool);
+  if (!byArguments) {
+    byArguments = new Map();
+    outcomes.set(tool, byArguments);
+  }
+  let outcome = byArguments.get(call.arguments);
+  if (!outcome) {
+    outcome = repairToolArguments(call, tool, options);
+    byArguments.set(call.arguments, outcome);
+  }
+  return outcome;
 }
 
 /** The `tool-argument-repair` processor (see the module comment for the failure it fixes). */
@@ -116,23 +155,28 @@ export const toolArgumentRepair = defineProcessor<ToolArgumentRepairOptions>({
   order: 'pre',
   optionsSchema: toolArgumentRepairOptionsSchema,
   create(options) {
+    // The same call is checked in `modelResponse` and again in `toolCall`.
+    const outcomes: RepairOutcomes = new WeakMap();
     return {
       modelResponse(args) {
-        let changed = false;
-        const toolCalls = args.response.toolCalls.map((call) => {
-          const tool = args.episode.tools.find((candidate) => candidate.name === call.name);
-          if (!tool) return call;
-          const outcome = repairToolArguments(call, tool, options);
-          if (outcome.kind !== 'valid' || outcome.arguments === call.arguments) return call;
-          changed = true;
+        const calls = args.response.toolCalls;
+        // The patched list is copied only once a call changes: on most turns none does.
+        let toolCalls: ToolCall[] | undefined;
+        for (let index = 0; index < calls.length; index++) {
+          const call = calls[index]!;
+          const tool = toolNamed(args.episode.tools, call.name);
+          if (!tool) continue;
+          const outcome = repairOnce(outcomes, call, tool, options);
+          if (outcome.kind !== 'valid' || outcome.arguments === call.arguments) continue;
           args.emit('tool-arguments-repaired', { tool: call.name, repairs: outcome.repairs.join('; ') });
-          return { ...call, arguments: outcome.arguments };
-        });
-        return changed ? { type: 'response', toolCalls } : undefined;
+          toolCalls ??= [...calls];
+          toolCalls[index] = { ...call, arguments: outcome.arguments };
+        }
+        return toolCalls ? { type: 'response', toolCalls } : undefined;
       },
       toolCall(args): ToolCallPatch | undefined {
         if (!args.tool) return undefined;
-        const outcome = repairToolArguments(args.call, args.tool, options);
+        const outcome = repairOnce(outcomes, args.call, args.tool, options);
         if (outcome.kind === 'invalid') {
           args.emit('tool-arguments-rejected', { tool: args.call.name, reason: outcome.message });
           return { type: 'tool-call', action: 'intercept', result: outcome.message, isError: true };

@@ -88,8 +88,29 @@ export function messageText(message: ChatMessage): string {
   return message.content;
 }
 
+/** Estimated tokens one message adds to the context: its text plus 4 for the message framing. */
+export function estimateMessageTokens(message: ChatMessage): number {
+  return Math.ceil(messageTextLength(message) / 4) + 4;
+}
+
+/** `messageText(message).length`, without building the text (a history is estimated every turn). */
+function messageTextLength(message: ChatMessage): number {
+  if (message.role !== 'assistant' || !message.toolCalls || message.toolCalls.length === 0) {
+    return message.content.length;
+  }
+  // Only strings add exactly their own length to a template; anything else is measured as written.
+  if (typeof message.content !== 'string') return messageText(message).length;
+  let length = message.content.length + message.toolCalls.length - 1;
+  for (const call of message.toolCalls) {
+    if (typeof call.name !== 'string' || typeof call.arguments !== 'string')
+      return messageText(message).length;
+    length += call.name.length + call.arguments.length + 2;
+  }
+  return length;
+}
+
 export function estimateMessagesTokens(messages: readonly ChatMessage[]): number {
   let total = 0;
-  for (const message of messages) total += estimateTokens(messageText(message)) + 4;
+  for (const message of messages) total += estimateMessageTokens(message);
   return total;
 }

@@ -3,7 +3,7 @@
  * usage. Recording is separate from the loop so every exit path (success, budget, abort, error)
  * produces the same complete record.
  */
-import type { ModelUsage } from '../providers/model.ts';
+import type { GenerateResult, ModelUsage, ToolCall } from '../providers/model.ts';
 import type {
   EpisodeOutcome,
   ModelCallRecord,
@@ -13,6 +13,7 @@ import type {
   Turn,
 } from '../trace/trajectory.ts';
 import { nowUnixNano } from './clock.ts';
+import type { ExecutedTool } from './tool-executor.ts';
 
 export interface EpisodeIdentity {
   traceId: string;
@@ -25,6 +26,12 @@ export interface EpisodeIdentity {
   split?: string;
   seed: number;
 }
+
+/** What is known of a model call when it starts. */
+export type ModelCallStart = Pick<
+  ModelCallRecord,
+  'provider' | 'model' | 'inputMessages' | 'tools' | 'startTimeUnixNano'
+>;
 
 export class EpisodeRecorder {
   readonly turns: Turn[] = [];
@@ -59,6 +66,55 @@ export class EpisodeRecorder {
   recordToolCall(turn: Turn, call: ToolCallRecord): void {
     this.toolCallCount += 1;
     turn.toolCalls.push(call);
+  }
+
+  /**
+   * Records a model call that returned `result`, ending now. `output` is what the model said,
+   * before any processor's patch. Optional fields are set one by one, in record order, rather
+   * than spread into a literal, which costs several times as much.
+   */
+  recordModelResult(call: ModelCallStart, output: ModelCallRecord['output'], result: GenerateResult): Turn {
+    const record = { provider: call.provider, model: call.model } as ModelCallRecord;
+    if (result.responseModel) record.responseModel = result.responseModel;
+    record.inputMessages = call.inputMessages;
+    record.tools = call.tools;
+    record.output = output;
+    record.usage = result.usage;
+    if (result.costUsd !== undefined) record.costUsd = result.costUsd;
+    record.startTimeUnixNano = call.startTimeUnixNano;
+    record.endTimeUnixNano = nowUnixNano();
+    return this.recordModelCall(record);
+  }
+
+  /** Records a model call that failed with `error`, ending now. */
+  recordModelFailure(call: ModelCallStart, error: { type: string; message: string }): Turn {
+    return this.recordModelCall({
+      provider: call.provider,
+      model: call.model,
+      inputMessages: call.inputMessages,
+      tools: call.tools,
+      output: null,
+      usage: { inputTokens: 0, outputTokens: 0 },
+      error,
+      startTimeUnixNano: call.startTimeUnixNano,
+      endTimeUnixNano: nowUnixNano(),
+    });
+  }
+
+  /** Records a tool call of `turn` that started at `startTimeUnixNano` and ends now (see above). */
+  recordToolResult(turn: Turn, call: ToolCall, result: ExecutedTool, startTimeUnixNano: string): void {
+    const record = {
+      callId: call.id,
+      name: call.name,
+      arguments: call.arguments,
+      result: result.content,
+      isError: result.isError,
+      resultSource: result.source,
+    } as ToolCallRecord;
+    if (result.isError) record.error = { type: result.errorType ?? 'tool_error', message: result.content };
+    record.startTimeUnixNano = startTimeUnixNano;
+    record.endTimeUnixNano = nowUnixNano();
+    this.recordToolCall(turn, record);
   }
 
   finish(

@@ -18,7 +18,7 @@ export function createEpisodeSignal(wallClockMs: number, caller?: AbortSignal): 
     controller.abort(new Error('wall-clock budget exhausted'));
   }, wallClockMs);
   timer.unref?.();
-  const onCallerAbort = () => controller.abort(caller?.reason);
+  const onCallerAbort = forwardAbort(controller, caller);
   if (caller?.aborted) controller.abort(caller.reason);
   else caller?.addEventListener('abort', onCallerAbort, { once: true });
   return {
@@ -31,4 +31,9 @@ export function createEpisodeSignal(wallClockMs: number, caller?: AbortSignal): 
       caller?.removeEventListener('abort', onCallerAbort);
     },
   };
+}
+
+/** Made by a function rather than assigned to a name: the loader names such closures at run time. */
+function forwardAbort(controller: AbortController, caller: AbortSignal | undefined): () => void {
+  return () => controller.abort(caller?.reason);
 }

@@ -17,13 +17,10 @@ import {
 import { createSeededRandom, hashString } from '../random.ts';
 import { formatIssuePath } from '../schema.ts';
 
-/** One processor's handler for one hook, with its per-processor context parts made once. */
-interface HookEntry {
+/** One processor's handler for one hook, with its per-processor context parts (made once). */
+interface HookEntry extends Pick<HookContext, 'emit' | 'random' | 'sleep'> {
   readonly id: string;
   readonly handler: (args: never) => unknown;
-  readonly emit: HookContext['emit'];
-  readonly random: () => number;
-  readonly sleep: HookContext['sleep'];
 }
 
 export interface HookRunnerEvents {
@@ -41,6 +38,32 @@ export interface HookRunnerOptions {
   events: HookRunnerEvents;
 }
 
+/**
+ * Builds a hook's full arguments for one processor: the hook-specific fields from the current
+ * state (so each processor sees the previous one's patch) plus the context given. Callers write
+ * one object literal; merging objects here instead costs several times as much.
+ */
+export type HookArgsBuilder<H extends HookName> = (
+  episode: EpisodeView,
+  emit: HookContext['emit'],
+  random: HookContext['random'],
+  sleep: HookContext['sleep'],
+) => HookArgs[H];
+
+type PatchApplier<H extends HookName> = (
+  patch: Exclude<HookPatches[H], { type: 'interrupt' }>,
+  processorId: string,
+) => 'transform' | 'intercept';
+
+/** Everything one hook run needs, passed along when it continues after an asynchronous handler. */
+interface HookRun<H extends HookName> {
+  hook: H;
+  entries: readonly HookEntry[];
+  view: () => EpisodeView;
+  buildArgs: HookArgsBuilder<H>;
+  apply: PatchApplier<H>;
+}
+
 const NOT_INTERRUPTED: HookRunOutcome = Object.freeze({ interrupted: false });
 
 export class HookRunner {
@@ -50,122 +73,147 @@ export class HookRunner {
 
   constructor(processors: { id: string; hooks: ProcessorHooks }[], options: HookRunnerOptions) {
     this.#options = options;
+    const sleep = sleeperFor(options.signal);
     for (const processor of processors) {
-      const emit: HookContext['emit'] = (name, attributes = {}) =>
-        options.events.event(name, { 'processor.id': processor.id, ...attributes });
+      const emit = emitterFor(processor.id, options.events);
       const random = createSeededRandom(hashString(`${options.seed}:${processor.id}`));
-      const sleep = (ms: number) => sleepWithSignal(ms, options.signal);
       for (const hook of HOOK_NAMES) {
         const handler = processor.hooks[hook];
         if (!handler) continue;
-        (this.#entries[hook] ??= []).push({
-          id: processor.id,
-          handler: handler as never,
-          emit,
-          random,
-          sleep,
-        });
+        const entries = this.#entries[hook] ?? [];
+        entries.push({ id: processor.id, handler: handler as never, emit, random, sleep });
+        this.#entries[hook] = entries;
       }
     }
   }
 
   /**
-   * Calls `hook` on every processor that has it. `buildArgs` makes the hook-specific part of the
-   * arguments from the current state (so each processor sees the previous one's patch); `apply`
-   * applies a schema-valid patch and throws `ProcessorContractError` for a semantic violation.
+   * Calls `hook` on every processor that has it; `apply` applies a schema-valid patch and throws
+   * `ProcessorContractError` for a semantic violation. The run stays synchronous (no promise, no
+   * microtask) until a handler returns a promise, which most never do.
    */
   run<H extends HookName>(
     hook: H,
     view: () => EpisodeView,
-    buildArgs: () => Omit<HookArgs[H], keyof HookContext>,
-    apply: (
-      patch: Exclude<HookPatches[H], { type: 'interrupt' }>,
-      processorId: string,
-    ) => 'transform' | 'intercept',
+    buildArgs: HookArgsBuilder<H>,
+    apply: PatchApplier<H>,
   ): HookRunOutcome | Promise<HookRunOutcome> {
     const entries = this.#entries[hook];
-    // Hooks nobody handles answer synchronously, without creating a promise.
     if (entries === undefined) return NOT_INTERRUPTED;
-    return this.#runEntries(hook, entries, view, buildArgs, apply);
+    return this.#runFrom({ hook, entries, view, buildArgs, apply }, 0, undefined);
   }
 
-  async #runEntries<H extends HookName>(
-    hook: H,
-    entries: HookEntry[],
-    view: () => EpisodeView,
-    buildArgs: () => Omit<HookArgs[H], keyof HookContext>,
-    apply: (
-      patch: Exclude<HookPatches[H], { type: 'interrupt' }>,
-      processorId: string,
-    ) => 'transform' | 'intercept',
-  ): Promise<HookRunOutcome> {
-    // The view only changes when a patch is applied, so it is built once and rebuilt after a patch.
-    let episode: EpisodeView | undefined;
-    for (const processor of entries) {
-      if (this.#options.signal.aborted) throw new AbortedError();
-      episode ??= view();
-      const args = Object.assign(buildArgs(), {
-        episode,
-        emit: processor.emit,
-        random: processor.random,
-        sleep: processor.sleep,
-      }) as HookArgs[H];
+  /** Runs the processors from `start` on; `episode` is the view while no patch has changed it. */
+  #runFrom<H extends HookName>(
+    run: HookRun<H>,
+    start: number,
+    episode: EpisodeView | undefined,
+  ): HookRunOutcome | Promise<HookRunOutcome> {
+    const signal = this.#options.signal;
+    for (let index = start; index < run.entries.length; index++) {
+      const processor = run.entries[index]!;
+      if (signal.aborted) throw new AbortedError();
+      // The view only changes when a patch is applied, so it is built once and rebuilt after a patch.
+      episode ??= run.view();
+      const args = run.buildArgs(episode, processor.emit, processor.random, processor.sleep);
       try {
-        let patch = (processor.handler as (a: HookArgs[H]) => unknown)(args);
-        // Most handlers are synchronous; awaiting only real promises saves a microtask per call.
-        if (patch instanceof Promise) patch = await patch;
-        if (patch === undefined) continue;
-        const schema = hookPatchSchemas[hook];
-        if (schema === null) {
-          throw new ProcessorContractError(
-            processor.id,
-            hook,
-            `${hook} is read-only and may not return a patch`,
-          );
-        }
-        const parsed = schema.safeParse(patch);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          const where = issue ? formatIssuePath(issue.path) : '';
-          throw new ProcessorContractError(
-            processor.id,
-            hook,
-            `returned a patch ${hook} does not permit (${describePatch(patch)}${where ? ` at ${where}` : ''}: ${issue?.message ?? 'invalid'})`,
-          );
-        }
-        const valid = parsed.data as HookPatches[H];
-        if ((valid as { type: string }).type === 'interrupt') {
-          const reason = (valid as { reason: string }).reason;
-          this.#options.events.event('processor-outcome', {
-            'processor.id': processor.id,
-            hook,
-            outcome: 'interrupt',
-            reason,
-          });
-          return { interrupted: true, reason, processorId: processor.id };
-        }
-        const outcome = apply(valid as Exclude<HookPatches[H], { type: 'interrupt' }>, processor.id);
-        episode = undefined;
-        this.#options.events.event('processor-outcome', { 'processor.id': processor.id, hook, outcome });
+        const patch = (processor.handler as (a: HookArgs[H]) => unknown)(args);
+        if (patch instanceof Promise) return this.#continueAfter(patch, run, index, episode);
+        const settled = this.#settle(run, processor, patch);
+        if (settled === 'applied') episode = undefined;
+        else if (settled !== undefined) return settled;
       } catch (error) {
-        if (error instanceof AbortedError || this.#options.signal.aborted) throw error;
-        const contractError =
-          error instanceof ProcessorContractError
-            ? error
-            : new ProcessorContractError(processor.id, hook, `threw ${describeError(error)}`, {
-                cause: error,
-              });
-        this.#options.events.event('processor-error', {
-          'processor.id': processor.id,
-          hook,
-          'error.type': error instanceof HarnessError ? error.code : (error as Error)?.name || 'Error',
-          message: contractError.message,
-        });
-        if (this.#options.strict) throw contractError;
+        this.#fail(run.hook, processor, error);
       }
     }
     return NOT_INTERRUPTED;
   }
+
+  async #continueAfter<H extends HookName>(
+    pending: Promise<unknown>,
+    run: HookRun<H>,
+    index: number,
+    episode: EpisodeView | undefined,
+  ): Promise<HookRunOutcome> {
+    const processor = run.entries[index]!;
+    try {
+      const settled = this.#settle(run, processor, await pending);
+      if (settled === 'applied') episode = undefined;
+      else if (settled !== undefined) return settled;
+    } catch (error) {
+      this.#fail(run.hook, processor, error);
+    }
+    return this.#runFrom(run, index + 1, episode);
+  }
+
+  /**
+   * Checks one processor's patch against the hook's schema and applies it: `undefined` when there
+   * was no patch, `'applied'` after a transform or intercept, the outcome for an interrupt.
+   */
+  #settle<H extends HookName>(
+    run: HookRun<H>,
+    processor: HookEntry,
+    patch: unknown,
+  ): HookRunOutcome | 'applied' | undefined {
+    if (patch === undefined) return undefined;
+    const hook = run.hook;
+    const schema = hookPatchSchemas[hook];
+    if (schema === null) {
+      throw new ProcessorContractError(processor.id, hook, `${hook} is read-only and may not return a patch`);
+    }
+    const parsed = schema.safeParse(patch);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue ? formatIssuePath(issue.path) : '';
+      throw new ProcessorContractError(
+        processor.id,
+        hook,
+        `returned a patch ${hook} does not permit (${describePatch(patch)}${where ? ` at ${where}` : ''}: ${issue?.message ?? 'invalid'})`,
+      );
+    }
+    const valid = parsed.data as HookPatches[H];
+    if ((valid as { type: string }).type === 'interrupt') {
+      const reason = (valid as { reason: string }).reason;
+      this.#options.events.event('processor-outcome', {
+        'processor.id': processor.id,
+        hook,
+        outcome: 'interrupt',
+        reason,
+      });
+      return { interrupted: true, reason, processorId: processor.id };
+    }
+    const outcome = run.apply(valid as Exclude<HookPatches[H], { type: 'interrupt' }>, processor.id);
+    this.#options.events.event('processor-outcome', { 'processor.id': processor.id, hook, outcome });
+    return 'applied';
+  }
+
+  /** Records a processor's failure as a `processor-error` event; aborts and strict mode rethrow. */
+  #fail(hook: HookName, processor: HookEntry, error: unknown): void {
+    if (error instanceof AbortedError || this.#options.signal.aborted) throw error;
+    const contractError =
+      error instanceof ProcessorContractError
+        ? error
+        : new ProcessorContractError(processor.id, hook, `threw ${describeError(error)}`, {
+            cause: error,
+          });
+    this.#options.events.event('processor-error', {
+      'processor.id': processor.id,
+      hook,
+      'error.type': error instanceof HarnessError ? error.code : (error as Error)?.name || 'Error',
+      message: contractError.message,
+    });
+    if (this.#options.strict) throw contractError;
+  }
+}
+
+// Factories rather than closures assigned to names: the loader names such closures at run time,
+// which for ten processors costs more than the rest of the runner's set-up.
+function emitterFor(processorId: string, events: HookRunnerEvents): HookContext['emit'] {
+  return (name, attributes = {}) => events.event(name, { 'processor.id': processorId, ...attributes });
+}
+
+function sleeperFor(signal: AbortSignal): HookContext['sleep'] {
+  return (ms) => sleepWithSignal(ms, signal);
 }
 
 function describePatch(patch: unknown): string {

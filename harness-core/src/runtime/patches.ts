@@ -6,7 +6,7 @@
 import { ProcessorContractError } from '../errors.ts';
 import type { HistoryPatch, RequestPatch, TaskStartPatch } from '../harness/hooks.ts';
 import type { ChatMessage, ToolDefinition } from '../providers/model.ts';
-import { deepFreeze } from './freeze.ts';
+import { frozenCopy } from './frozen-copy.ts';
 
 export function applyTaskStartPatch(
   patch: TaskStartPatch,
@@ -25,7 +25,7 @@ export function applyTaskStartPatch(
         `the tool list may only select and re-describe the environment's tools; unknown: ${unknown.join(', ')}`,
       );
     }
-    state.tools = deepFreeze(structuredClone(patch.tools));
+    state.tools = frozenCopy(patch.tools);
   }
 }
 
@@ -53,7 +53,7 @@ export function applyHistoryPatch(
       );
     }
   }
-  return deepFreeze(structuredClone(next));
+  return frozenCopy(next);
 }
 
 /** Applies a request patch to this request's messages; appended user text is merged into one message. */

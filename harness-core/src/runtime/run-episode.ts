@@ -3,20 +3,18 @@
  * model calls through `ModelV1`, tool calls through the environment, budgets, abort, token and
  * cost accounting, and a complete `Trajectory` for every episode, including failed and aborted ones.
  */
-import { randomBytes } from 'node:crypto';
-import type { EpisodeEnvironment, TaskSpec } from '../environments/environment.ts';
 import { AbortedError } from '../errors.ts';
 import { harnessContentId } from '../harness/canonical.ts';
 import type { EpisodeView } from '../harness/hooks.ts';
-import type { ResolvedProcessor } from '../harness/registry.ts';
-import type { HarnessSpec } from '../harness/spec.ts';
-import type { ChatMessage, FinishReason, ModelV1, ToolCall, ToolDefinition } from '../providers/model.ts';
-import type { EpisodeOutcome, Trajectory } from '../trace/trajectory.ts';
+import type { ChatMessage, GenerateResult, ToolCall, ToolDefinition } from '../providers/model.ts';
+import type { EpisodeOutcome } from '../trace/trajectory.ts';
 import { nowUnixNano } from './clock.ts';
 import { describeFailure, type LoopEnd, safeScore, scoreArgs, throwIfAborted } from './episode-helpers.ts';
+import type { EpisodeResult, RunEpisodeOptions } from './episode-options.ts';
 import { EpisodeRecorder } from './episode-recorder.ts';
 import { createEpisodeSignal } from './episode-signal.ts';
-import { deepFreeze } from './freeze.ts';
+import { copyToolCall, deepFreeze, freezeMessage } from './freeze.ts';
+import { frozenCopy } from './frozen-copy.ts';
 import { HookRunner, type HookRunOutcome } from './hook-runner.ts';
 import { parseModelResult } from './model-result.ts';
 import {
@@ -26,31 +24,9 @@ import {
   buildRequestMessages,
 } from './patches.ts';
 import { type ExecutedTool, executeToolCall } from './tool-executor.ts';
+import { newTraceId } from './trace-id.ts';
 
-export interface RunEpisodeOptions {
-  harness: HarnessSpec;
-  /** Content id of `harness`; computed when absent. */
-  harnessContentId?: string;
-  processors: readonly ResolvedProcessor[];
-  environment: EpisodeEnvironment;
-  task: TaskSpec;
-  model: ModelV1;
-  /** Where `route: 'fallback'` request patches send a call. */
-  fallbackModel?: ModelV1;
-  seed: number;
-  signal?: AbortSignal;
-  /** Strict mode: a processor contract violation aborts the episode (outcome `error`). */
-  strict?: boolean;
-  traceId?: string;
-}
-
-export interface EpisodeResult {
-  outcome: EpisodeOutcome;
-  success: boolean;
-  reward: number;
-  usage: { inputTokens: number; outputTokens: number; costUsd: number; toolCalls: number; turns: number };
-  trajectory: Trajectory;
-}
+export type { EpisodeResult, RunEpisodeOptions } from './episode-options.ts';
 
 /** Consecutive failed model calls after which the episode ends with outcome `error`. */
 const MAX_CONSECUTIVE_MODEL_ERRORS = 3;
@@ -67,7 +43,7 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRes
   const episodeSignal = createEpisodeSignal(budgets.wallClockMs, options.signal);
   const signal = episodeSignal.signal;
   const recorder = new EpisodeRecorder({
-    traceId: options.traceId ?? randomBytes(16).toString('hex'),
+    traceId: options.traceId ?? newTraceId(),
     agentName: harness.name,
     provider: model.provider,
     model: model.modelId,
@@ -83,35 +59,43 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRes
     { strict: options.strict ?? false, seed, signal, events: recorder },
   );
   const enabled = harness.slots.tools.enabled;
-  const environmentTools = deepFreeze(structuredClone([...environment.tools]));
+  const environmentTools = frozenCopy([...environment.tools]);
   const state = {
     systemPrompt: harness.slots.systemPrompt,
     tools:
       enabled === 'all' ? environmentTools : environmentTools.filter((tool) => enabled.includes(tool.name)),
   };
   let history: readonly ChatMessage[] = [];
+  // The same messages as `history`, in an array of our own that can grow in place: each frozen
+  // snapshot is then an exact-size copy (a spread with one more element over-allocates by half).
+  let transcript: ChatMessage[] = [];
   let turnIndex = 0;
   let lastModelError: { type: string; message: string } | undefined;
   let episodeError: { type: string; message: string } | undefined;
 
-  const view = (): EpisodeView => ({
-    task: { id: task.id, suite: task.suite, instruction: task.instruction },
-    turn: turnIndex,
-    seed,
-    budgets,
-    usage: {
-      inputTokens: recorder.usage.inputTokens,
-      outputTokens: recorder.usage.outputTokens,
-      toolCalls: recorder.toolCallCount,
-      turns: turnIndex,
-      elapsedMs: performance.now() - startedAt,
-    },
-    messages: history,
-    tools: state.tools,
-    ...(lastModelError ? { lastModelError } : {}),
-  });
+  const view = (): EpisodeView => {
+    const episode: { -readonly [K in keyof EpisodeView]: EpisodeView[K] } = {
+      task: { id: task.id, suite: task.suite, instruction: task.instruction },
+      turn: turnIndex,
+      seed,
+      budgets,
+      usage: {
+        inputTokens: recorder.usage.inputTokens,
+        outputTokens: recorder.usage.outputTokens,
+        toolCalls: recorder.toolCallCount,
+        turns: turnIndex,
+        elapsedMs: performance.now() - startedAt,
+      },
+      messages: history,
+      tools: state.tools,
+    };
+    // Set, not spread in: a spread in an object literal makes every view several times dearer.
+    if (lastModelError) episode.lastModelError = lastModelError;
+    return episode;
+  };
   const append = (message: ChatMessage) => {
-    history = Object.freeze([...history, deepFreeze(message)]);
+    transcript.push(freezeMessage(message));
+    history = Object.freeze(transcript.slice());
   };
   const interrupted = (run: HookRunOutcome): LoopEnd | undefined => {
     if (!run.interrupted) return undefined;
@@ -131,44 +115,59 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRes
       if (recorder.usage.inputTokens + recorder.usage.outputTokens >= budgets.maxTokens)
         return budgetExhausted('tokens');
       recorder.setTurn(turnIndex);
-      let run = await hooks.run(
+      // Hook runs whose handlers are all synchronous (or absent) answer synchronously; awaiting
+      // only real promises saves a microtask per hook, six times a turn.
+      let run = hooks.run(
         'turnStart',
         view,
-        () => ({ messages: history }),
+        (episode, emit, random, sleep) => ({ messages: history, episode, emit, random, sleep }),
         (patch, id) => {
           history = applyHistoryPatch(patch, id, history);
+          transcript = [...history];
           return 'transform';
         },
       );
+      if (run instanceof Promise) run = await run;
       const end = interrupted(run);
       if (end) return end;
 
       const request = {
-        messages: [...history],
+        // `transcript` holds the same messages; copying a frozen array costs several times more.
+        messages: transcript.slice(),
         appended: [] as string[],
         route: 'primary' as 'primary' | 'fallback',
       };
-      run = await hooks.run(
+      run = hooks.run(
         'modelRequest',
         view,
-        () => ({ messages: buildRequestMessages(request) }),
+        (episode, emit, random, sleep) => ({
+          messages: buildRequestMessages(request),
+          episode,
+          emit,
+          random,
+          sleep,
+        }),
         (patch, id) => {
           applyRequestPatch(patch, id, request, history.length);
           return 'transform';
         },
       );
+      if (run instanceof Promise) run = await run;
       const requestEnd = interrupted(run);
       if (requestEnd) return requestEnd;
 
       const chosen = request.route === 'fallback' && options.fallbackModel ? options.fallbackModel : model;
       const requestMessages = buildRequestMessages(request);
-      const callStart = nowUnixNano();
-      let raw: { text: string; toolCalls: ToolCall[]; finishReason: FinishReason };
-      let usage = { inputTokens: 0, outputTokens: 0 };
-      let costUsd: number | undefined;
-      let responseModel: string | undefined;
+      const modelCall = {
+        provider: chosen.provider,
+        model: chosen.modelId,
+        inputMessages: requestMessages,
+        tools: state.tools as ToolDefinition[],
+        startTimeUnixNano: nowUnixNano(),
+      };
+      let result: GenerateResult;
       try {
-        const result = parseModelResult(
+        result = parseModelResult(
           await chosen.doGenerate({
             messages: requestMessages,
             tools: state.tools,
@@ -178,30 +177,22 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRes
           }),
           `${chosen.provider}:${chosen.modelId}`,
         );
-        raw = { text: result.text, toolCalls: result.toolCalls, finishReason: result.finishReason };
-        usage = result.usage;
-        costUsd = result.costUsd;
-        responseModel = result.responseModel;
       } catch (error) {
         if (signal.aborted || error instanceof AbortedError) throw error;
         const failure = describeFailure(error);
-        recorder.recordModelCall({
-          provider: chosen.provider,
-          model: chosen.modelId,
-          inputMessages: requestMessages as ChatMessage[],
-          tools: state.tools as ToolDefinition[],
-          output: null,
-          usage,
-          error: failure,
-          startTimeUnixNano: callStart,
-          endTimeUnixNano: nowUnixNano(),
-        });
+        recorder.recordModelFailure(modelCall, failure);
         lastModelError = failure;
         consecutiveModelErrors += 1;
         await hooks.run(
           'turnEnd',
           view,
-          () => ({ record: { text: '', toolCalls: [], modelError: failure } }),
+          (episode, emit, random, sleep) => ({
+            record: { text: '', toolCalls: [], modelError: failure },
+            episode,
+            emit,
+            random,
+            sleep,
+          }),
           () => 'transform',
         );
         turnIndex += 1;
@@ -215,11 +206,12 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRes
       consecutiveModelErrors = 0;
       lastModelError = undefined;
 
+      const raw = { text: result.text, toolCalls: result.toolCalls, finishReason: result.finishReason };
       let response = { text: raw.text, toolCalls: raw.toolCalls, finishReason: raw.finishReason };
-      run = await hooks.run(
+      run = hooks.run(
         'modelResponse',
         view,
-        () => ({ response }),
+        (episode, emit, random, sleep) => ({ response, episode, emit, random, sleep }),
         (patch) => {
           response = {
             ...response,
@@ -229,27 +221,13 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRes
           return 'transform';
         },
       );
-      const turn = recorder.recordModelCall({
-        provider: chosen.provider,
-        model: chosen.modelId,
-        ...(responseModel ? { responseModel } : {}),
-        inputMessages: requestMessages as ChatMessage[],
-        tools: state.tools as ToolDefinition[],
-        output: raw,
-        usage,
-        ...(costUsd === undefined ? {} : { costUsd }),
-        startTimeUnixNano: callStart,
-        endTimeUnixNano: nowUnixNano(),
-      });
+      if (run instanceof Promise) run = await run;
+      const turn = recorder.recordModelResult(modelCall, raw, result);
       const responseEnd = interrupted(run);
       if (responseEnd) return responseEnd;
-      append({
-        role: 'assistant',
-        content: response.text,
-        ...(response.toolCalls.length > 0
-          ? { toolCalls: response.toolCalls.map((call) => ({ ...call })) }
-          : {}),
-      });
+      const assistant: ChatMessage = { role: 'assistant', content: response.text };
+      if (response.toolCalls.length > 0) assistant.toolCalls = response.toolCalls.map(copyToolCall);
+      append(assistant);
 
       const executed: { name: string; arguments: string; result: string; isError: boolean }[] = [];
       for (const call of response.toolCalls) {
@@ -257,10 +235,17 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRes
         if (recorder.toolCallCount >= budgets.maxToolCalls) return budgetExhausted('tool-calls');
         let current: ToolCall = call;
         let intercepted: { content: string; isError: boolean } | undefined;
-        run = await hooks.run(
+        run = hooks.run(
           'toolCall',
           view,
-          () => ({ call: current, tool: state.tools.find((tool) => tool.name === current.name) }),
+          (episode, emit, random, sleep) => ({
+            call: current,
+            tool: state.tools.find((tool) => tool.name === current.name),
+            episode,
+            emit,
+            random,
+            sleep,
+          }),
           (patch) => {
             if (patch.action === 'rewrite') {
               current = { ...current, arguments: patch.arguments };
@@ -270,42 +255,42 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRes
             return 'intercept';
           },
         );
+        if (run instanceof Promise) run = await run;
         const callEnd = interrupted(run);
         if (callEnd) return callEnd;
         const toolStart = nowUnixNano();
-        let result: ExecutedTool = intercepted
+        const executing: ExecutedTool | Promise<ExecutedTool> = intercepted
           ? { ...intercepted, source: 'processor' }
-          : await executeToolCall(current, state.tools, environment);
+          : executeToolCall(current, state.tools, environment);
+        let result = executing instanceof Promise ? await executing : executing;
         const executedCall = current;
-        run = await hooks.run(
+        // One re-run function per call, not one per processor; a method, not an arrow property,
+        // because the loader names function-valued properties at run time, which costs more.
+        const retry = {
+          async execute() {
+            const again = await executeToolCall(executedCall, state.tools, environment);
+            return { content: again.content, isError: again.isError };
+          },
+        };
+        run = hooks.run(
           'toolResult',
           view,
-          () => ({
+          (episode, emit, random, sleep) => ({
             call: executedCall,
             result: { content: result.content, isError: result.isError },
-            execute: async () => {
-              const again = await executeToolCall(executedCall, state.tools, environment);
-              return { content: again.content, isError: again.isError };
-            },
+            execute: retry.execute,
+            episode,
+            emit,
+            random,
+            sleep,
           }),
           (patch) => {
             result = { ...result, content: patch.content, isError: patch.isError ?? result.isError };
             return 'transform';
           },
         );
-        recorder.recordToolCall(turn, {
-          callId: current.id,
-          name: current.name,
-          arguments: current.arguments,
-          result: result.content,
-          isError: result.isError,
-          resultSource: result.source,
-          ...(result.isError
-            ? { error: { type: result.errorType ?? 'tool_error', message: result.content } }
-            : {}),
-          startTimeUnixNano: toolStart,
-          endTimeUnixNano: nowUnixNano(),
-        });
+        if (run instanceof Promise) run = await run;
+        recorder.recordToolResult(turn, current, result, toolStart);
         append({
           role: 'tool',
           toolCallId: current.id,
@@ -323,12 +308,19 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRes
         if (resultEnd) return resultEnd;
         if (environment.done) break;
       }
-      await hooks.run(
+      const turnEnd = hooks.run(
         'turnEnd',
         view,
-        () => ({ record: { text: response.text, toolCalls: executed } }),
+        (episode, emit, random, sleep) => ({
+          record: { text: response.text, toolCalls: executed },
+          episode,
+          emit,
+          random,
+          sleep,
+        }),
         () => 'transform',
       );
+      if (turnEnd instanceof Promise) await turnEnd;
       turnIndex += 1;
       if (response.toolCalls.length === 0 || environment.done) return 'completed';
     }
@@ -339,7 +331,14 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRes
     const run = await hooks.run(
       'taskStart',
       view,
-      () => ({ systemPrompt: state.systemPrompt, tools: state.tools }),
+      (episode, emit, random, sleep) => ({
+        systemPrompt: state.systemPrompt,
+        tools: state.tools,
+        episode,
+        emit,
+        random,
+        sleep,
+      }),
       (patch, id) => {
         applyTaskStartPatch(patch, id, state, environmentTools);
         return 'transform';
@@ -349,6 +348,7 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRes
       { role: 'system', content: state.systemPrompt },
       { role: 'user', content: task.instruction },
     ] satisfies ChatMessage[]);
+    transcript = [...history];
     end = interrupted(run) ?? (await runTurns());
   } catch (error) {
     if (signal.aborted) {
@@ -365,7 +365,7 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRes
       await hooks.run(
         'taskEnd',
         view,
-        () => scoreArgs(environment, end),
+        (episode, emit, random, sleep) => ({ ...scoreArgs(environment, end), episode, emit, random, sleep }),
         () => 'transform',
       );
     } catch (error) {
@@ -381,7 +381,13 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRes
     outcome,
     success: score.success,
     reward: score.reward,
-    usage: { ...recorder.usage, toolCalls: recorder.toolCallCount, turns: trajectory.turns.length },
+    usage: {
+      inputTokens: recorder.usage.inputTokens,
+      outputTokens: recorder.usage.outputTokens,
+      costUsd: recorder.usage.costUsd,
+      toolCalls: recorder.toolCallCount,
+      turns: trajectory.turns.length,
+    },
     trajectory,
   };
 }

@@ -166,9 +166,12 @@ function checkObject(
   const closed = schema['additionalProperties'] === false;
   let out: Record<string, unknown> = { ...input };
 
-  if (options.mapNearMissKeys) {
+  // Most calls use only known keys: then there is nothing to rename, and no candidates to build.
+  const unknownKeys = options.mapNearMissKeys
+    ? Object.keys(out).filter((key) => !Object.hasOwn(properties, key))
+    : [];
+  if (unknownKeys.length > 0) {
     const renames = new Map<string, string>();
-    const unknownKeys = Object.keys(out).filter((key) => !Object.hasOwn(properties, key));
     const absent = Object.keys(properties).filter((key) => !Object.hasOwn(out, key));
     const candidates = new Map(unknownKeys.map((key) => [key, absent.filter((p) => isNearMissKey(key, p))]));
     for (const [key, targets] of candidates) {
