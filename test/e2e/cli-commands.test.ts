@@ -112,7 +112,14 @@ describe('harnessx CLI (end to end)', () => {
     const lines = result.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const summary = JSON.parse(lines[0]!);
-    expect(Object.keys(summary).sort()).toEqual(['accepted', 'baseline', 'cycles', 'final', 'rejected', 'tokens']);
+    expect(Object.keys(summary).sort()).toEqual([
+      'accepted',
+      'baseline',
+      'cycles',
+      'final',
+      'rejected',
+      'tokens',
+    ]);
     expect(Object.keys(summary.baseline).sort()).toEqual(['adaptation', 'heldout']);
     expect(summary.final.contentId).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(summary.cycles).toBe(1);

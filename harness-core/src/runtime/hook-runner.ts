@@ -209,7 +209,8 @@ export class HookRunner {
 // Factories rather than closures assigned to names: the loader names such closures at run time,
 // which for ten processors costs more than the rest of the runner's set-up.
 function emitterFor(processorId: string, events: HookRunnerEvents): HookContext['emit'] {
-  return (name, attributes = {}) => events.event(name, { 'processor.id': processorId, ...attributes });
+  // processor.id goes last: a processor cannot pass itself off as another one in the trace.
+  return (name, attributes = {}) => events.event(name, { ...attributes, 'processor.id': processorId });
 }
 
 function sleeperFor(signal: AbortSignal): HookContext['sleep'] {

@@ -4,6 +4,6 @@
  */
 
 export * from './scripted-environment.ts';
+export * from './scripted-meta-model.ts';
 export { callTool, ScriptedModel, type ScriptedModelOptions, type ScriptedStep } from './scripted-model.ts';
 export * from './simulated-worker/index.ts';
-export * from './scripted-meta-model.ts';
