@@ -2,7 +2,7 @@
  * Shared schema helpers: every boundary parses with zod and turns failures into an `InputError`
  * that names the source, the entity and each path.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { InputError, type InputIssue } from './errors.ts';
 
 export type SafeParseResult<T> = { success: true; data: T } | { success: false; error: InputError };
@@ -88,3 +88,16 @@ export function findForbiddenKeys(value: unknown, path = ''): InputIssue[] {
   visit(value, path, 0);
   return issues;
 }
+
+/** A string that compiles as a case-insensitive regular expression (option fields holding patterns). */
+export const regexSourceSchema = z.string().refine(
+  (source) => {
+    try {
+      new RegExp(source, 'i');
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected a valid regular expression' },
+);

@@ -7,18 +7,9 @@
 import { z } from 'zod';
 import type { ToolResultPatch } from '../harness/hooks.ts';
 import { defineProcessor } from '../harness/processor.ts';
+import { regexSourceSchema } from '../schema.ts';
 
-const regexSource = z.string().refine(
-  (source) => {
-    try {
-      new RegExp(source, 'i');
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'expected a valid regular expression' },
-);
+const regexSource = regexSourceSchema;
 
 /** Options of `tool-retry`; every field has a default, so `{}` parses. */
 export const toolRetryOptionsSchema = z

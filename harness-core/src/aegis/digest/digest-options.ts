@@ -3,7 +3,7 @@
  * `InputError` naming the field, never a half-built digest.
  */
 import { z } from 'zod';
-import { parseWith } from '../../schema.ts';
+import { parseWith, regexSourceSchema } from '../../schema.ts';
 import { contentIdSchema, cycleIdSchema } from '../artifacts/common.ts';
 
 /**
@@ -18,17 +18,7 @@ export const FINISH_LIKE_TOOL_NAMES: readonly string[] = ['finish', 'submit', 'd
  */
 export const DEFAULT_FAILURE_PATTERNS: readonly string[] = ['^nothing happens\\b'];
 
-const regexSource = z.string().refine(
-  (source) => {
-    try {
-      new RegExp(source, 'i');
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'expected a valid regular expression' },
-);
+const regexSource = regexSourceSchema;
 
 export const digestOptionsSchema = z
   .object({
