@@ -120,10 +120,16 @@ export function renderEvolveReport(input: EvolveReportInput): string {
   const banner = input.simulated
     ? '<p class="warn">The worker was the <b>simulated</b> model (a seeded test double standing in for a small open model).</p>'
     : '';
+  const changeOf = (candidateId: string | undefined) =>
+    data.cycles
+      .flatMap((c) => c.candidates)
+      .find((c) => c.candidate.candidateId === candidateId)
+      ?.candidate.manifest.changes.map((ch) => `${ch.kind} ${ch.target}`)
+      .join(', ') ?? '';
   const chain = data.chain
     .map(
       (v, i) =>
-        `<li>v${i} <code>${short(v.contentId)}</code>${v.cycleId ? ` from ${escapeHtml(v.candidateId ?? '')} in ${escapeHtml(v.cycleId)}` : ' (baseline)'}</li>`,
+        `<li>v${i} <code>${short(v.contentId)}</code>${v.cycleId ? `: ${escapeHtml(changeOf(v.candidateId))} (${escapeHtml(v.candidateId ?? '')} in ${escapeHtml(v.cycleId)})` : ' (baseline)'}</li>`,
     )
     .join('');
   return `<!doctype html>
