@@ -1,13 +1,9 @@
-/** Frozen `harnessx.evaluation/1` and `harnessx.cycle/1` fixtures: the valid ones parse, each bad one fails at its path. */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../errors.ts';
 import { cycleStateArtifact } from './cycle-state.ts';
 import { evaluationArtifact } from './evaluation.ts';
+import { expectBadFixtureRejected, loadArtifactFixture } from './test-support/artifact-fixtures.ts';
 
-const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
-const load = (name: string): unknown => JSON.parse(readFileSync(`${FIXTURES}${name}`, 'utf8'));
+const load = loadArtifactFixture;
 
 const cases = [
   {
@@ -41,12 +37,7 @@ for (const { codec, valid, bad } of cases) {
     });
     for (const [name, paths] of bad) {
       it(`rejects ${name} with an InputError naming ${paths.join(', ')}`, () => {
-        const result = codec.safeParse(load(name), name);
-        expect(result.success).toBe(false);
-        if (result.success) return;
-        expect(result.error).toBeInstanceOf(InputError);
-        const issuePaths = result.error.issues.map((issue) => issue.path);
-        for (const path of paths) expect(issuePaths).toContain(path);
+        expectBadFixtureRejected(codec, name, paths);
       });
     }
   });

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../errors.ts';
 import { harnessContentId } from '../../harness/canonical.ts';
 import { candidateArtifact } from '../artifacts/candidate.ts';
+import { loadArtifactFixture } from '../artifacts/test-support/artifact-fixtures.ts';
 
-const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`../artifacts/fixtures/${name}`, import.meta.url), 'utf8'));
+const fixture = loadArtifactFixture;
 
 describe('harnessx.candidate/1 frozen fixtures', () => {
   it('parses the valid fixture, whose content id is that of its spec', () => {

@@ -1,12 +1,11 @@
-/** The frozen `harnessx.gate/1` fixtures: the valid one parses, each bad one fails at its path. */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../errors.ts';
 import { gateDecisionArtifact } from '../artifacts/gate-decision.ts';
+import {
+  expectBadFixtureRejected,
+  loadArtifactFixture,
+} from '../artifacts/test-support/artifact-fixtures.ts';
 
-const FIXTURES = fileURLToPath(new URL('../artifacts/fixtures/', import.meta.url));
-const load = (name: string): unknown => JSON.parse(readFileSync(`${FIXTURES}${name}`, 'utf8'));
+const load = loadArtifactFixture;
 
 describe('harnessx.gate/1 frozen fixtures', () => {
   it('parses the valid fixture: a rejection at the solved-task rule, later rules skipped', () => {
@@ -32,13 +31,7 @@ describe('harnessx.gate/1 frozen fixtures', () => {
   ];
   for (const [name, paths] of bad) {
     it(`rejects ${name} with an InputError naming the file and ${paths.join(', ')}`, () => {
-      const result = gateDecisionArtifact.safeParse(load(name), name);
-      expect(result.success).toBe(false);
-      if (result.success) return;
-      expect(result.error).toBeInstanceOf(InputError);
-      expect(result.error.source).toBe(name);
-      const issuePaths = result.error.issues.map((issue) => issue.path);
-      for (const path of paths) expect(issuePaths).toContain(path);
+      expectBadFixtureRejected(gateDecisionArtifact, name, paths);
     });
   }
 });

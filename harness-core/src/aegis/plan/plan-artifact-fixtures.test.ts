@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../errors.ts';
 import { planArtifact } from '../artifacts/plan.ts';
+import { loadArtifactFixture } from '../artifacts/test-support/artifact-fixtures.ts';
 
-const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`../artifacts/fixtures/${name}`, import.meta.url), 'utf8'));
+const fixture = loadArtifactFixture;
 
 describe('harnessx.plan/1 frozen fixtures', () => {
   it('parses the valid fixture', () => {
