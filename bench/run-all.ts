@@ -14,6 +14,7 @@ const benches: Record<string, () => Promise<BenchModule>> = {
   'runtime-overhead': () => import('./runtime-overhead.ts'),
   'trace-read': () => import('./trace-read.ts'),
   digest: () => import('./digest.ts'),
+  'bundle-size': () => import('./bundle-size.ts'),
 };
 
 const only = process.argv.slice(2);

@@ -11,6 +11,9 @@
  *   model: createModelFromConfig(harness.models.worker),
  * });
  */
+
+export * from './aegis/distributed/index.ts';
+export { loadProjectFile, type ProjectConfig, projectSchema } from './aegis/project.ts';
 export * from './environments/environment.ts';
 export { createHouseholdSuite, solveHouseholdTask } from './environments/household/index.ts';
 export { type RunSuiteOptions, runSuite, type SuiteScore, type TaskScore } from './environments/run-suite.ts';
@@ -22,6 +25,10 @@ export { loadHarnessFile, parseHarnessText } from './harness/load.ts';
 export * from './harness/processor.ts';
 export { ProcessorRegistry, type ResolvedProcessor } from './harness/registry.ts';
 export * from './harness/spec.ts';
+export type { ArtifactStore } from './ports/artifact-store.ts';
+export * from './ports/foundry-topology.ts';
+export type { CurrentPointer, Registry } from './ports/registry.ts';
+export * from './ports/work-queue.ts';
 export { builtinProcessors, createBuiltinRegistry } from './processors/index.ts';
 export * from './providers/index.ts';
 export { type EpisodeResult, type RunEpisodeOptions, runEpisode } from './runtime/run-episode.ts';

@@ -13,7 +13,12 @@ export const CORE_SRC = 'harness-core/src';
 const AWS_ADAPTER = 'adapters/aws/';
 const CORE_PACKAGE = '@harnessx/core';
 const FUNCTION_ENTRIES = new Set([CORE_PACKAGE, `${CORE_PACKAGE}/aws`]);
-const FUNCTION_TEST_ENTRIES = new Set([...FUNCTION_ENTRIES, `${CORE_PACKAGE}/testing`]);
+// Tests may also start the emulators; handler code never may (they would end up in the Lambda bundle).
+const FUNCTION_TEST_ENTRIES = new Set([
+  ...FUNCTION_ENTRIES,
+  `${CORE_PACKAGE}/testing`,
+  `${CORE_PACKAGE}/aws-local`,
+]);
 
 /**
  * Reads harness-core/package.json's exports: which root files are entries, and which entries must
@@ -38,7 +43,7 @@ export function readCoreEntries(root) {
     if (!file?.startsWith('./src/')) continue;
     const relativeToSrc = file.slice('./src/'.length);
     if (!relativeToSrc.includes('/')) rootEntryFiles.add(relativeToSrc);
-    if (subpath !== './aws') nonAwsEntries.push({ subpath, relativeToSrc });
+    if (subpath !== './aws' && subpath !== './aws-local') nonAwsEntries.push({ subpath, relativeToSrc });
   }
   return { rootEntryFiles, nonAwsEntries, violations };
 }

@@ -26,6 +26,9 @@ case "$1" in
     printf '\\n\\033[1m\\033[46m RUN \\033[49m\\033[22m \\033[36mv4.1.12 \\033[39m/repo\\n'
     if [ -n "\${FAKE_VITEST_JSON:-}" ] && [ -n "$out" ]; then printf '%s' "$FAKE_VITEST_JSON" > "$out"; fi
     exit "\${FAKE_TEST_STATUS:-0}" ;;
+  run)
+    if [ "$2" = synth ]; then echo "fake cdk synth"; exit "\${FAKE_SYNTH_STATUS:-0}"; fi
+    echo "fake npm: unexpected $*" >&2; exit 9 ;;
   *) echo "fake npm: unexpected $*" >&2; exit 9 ;;
 esac
 `;
@@ -79,7 +82,8 @@ describe('.ci/run', () => {
 
   it('ends with the vitest counts and exit 0 when everything passed', () => {
     const run = runCi({ FAKE_VITEST_JSON: vitestJson(7, 0) });
-    expect(run.lastLine).toBe('7 passed, 0 failed');
+    // 7 vitest tests and the offline cdk synth.
+    expect(run.lastLine).toBe('8 passed, 0 failed');
     expect(run.status).toBe(0);
     expect(run.output).toContain('python: no trainer tests yet (training/tests absent)');
     expect(run.output).toContain('npm 11.0.0-fake');
@@ -90,30 +94,39 @@ describe('.ci/run', () => {
 
   it('counts failed tests and exits non-zero', () => {
     const run = runCi({ FAKE_VITEST_JSON: vitestJson(5, 2), FAKE_TEST_STATUS: '1' });
-    expect(run.lastLine).toBe('5 passed, 2 failed');
+    expect(run.lastLine).toBe('6 passed, 2 failed');
     expect(run.status).toBe(1);
   });
 
   it('counts 1 failed, naming the step, when lint or typecheck stops npm test before vitest', () => {
     const lint = runCi({ FAKE_FAIL_STEP: 'lint' });
-    expect(lint.lastLine).toBe('0 passed, 1 failed');
+    expect(lint.lastLine).toBe('1 passed, 1 failed');
     expect(lint.status).toBe(1);
     expect(lint.output).toContain("npm test failed in 'lint'");
     const typecheck = runCi({ FAKE_FAIL_STEP: 'typecheck' });
-    expect(typecheck.lastLine).toBe('0 passed, 1 failed');
+    expect(typecheck.lastLine).toBe('1 passed, 1 failed');
     expect(typecheck.output).toContain("npm test failed in 'typecheck'");
   });
 
   it('counts 1 failed, naming vitest, when vitest stops without writing its results', () => {
     const run = runCi({ FAKE_TEST_STATUS: '1' });
-    expect(run.lastLine).toBe('0 passed, 1 failed');
+    expect(run.lastLine).toBe('1 passed, 1 failed');
     expect(run.output).toContain("npm test failed in 'vitest'");
   });
 
   it('counts 1 failed when vitest fails without a failed test (a file that does not load)', () => {
     const run = runCi({ FAKE_VITEST_JSON: vitestJson(4, 0), FAKE_TEST_STATUS: '1' });
-    expect(run.lastLine).toBe('4 passed, 1 failed');
+    expect(run.lastLine).toBe('5 passed, 1 failed');
     expect(run.status).toBe(1);
+  });
+
+  it('counts the offline cdk synth as one check, failed when synthesis fails', () => {
+    const passing = runCi({ FAKE_VITEST_JSON: vitestJson(7, 0) });
+    expect(passing.output).toMatch(/cdk synth: ok in \d+ s/);
+    const failing = runCi({ FAKE_VITEST_JSON: vitestJson(7, 0), FAKE_SYNTH_STATUS: '1' });
+    expect(failing.output).toContain('ci: cdk synth failed: counting 1 failed');
+    expect(failing.lastLine).toBe('7 passed, 1 failed');
+    expect(failing.status).toBe(1);
   });
 
   it('stops with 1 failed when npm ci fails', () => {
@@ -130,7 +143,7 @@ describe('.ci/run', () => {
       FAKE_UNITTEST_OUTPUT: 'test_a ... ok\ntest_b ... FAIL\n\nRan 3 tests in 0.2s\n\nFAILED (failures=1)\n',
       FAKE_UNITTEST_STATUS: '1',
     });
-    expect(run.lastLine).toBe('5 passed, 1 failed');
+    expect(run.lastLine).toBe('6 passed, 1 failed');
     expect(run.status).toBe(1);
   });
 
@@ -138,7 +151,7 @@ describe('.ci/run', () => {
     tree.write({ 'training/tests/test_loss.py': '' });
     const run = runCi({ FAKE_VITEST_JSON: vitestJson(3, 0), FAKE_TORCH_STATUS: '1' });
     expect(run.output).toMatch(/python: skipped trainer tests \(torch is not importable/);
-    expect(run.lastLine).toBe('3 passed, 0 failed');
+    expect(run.lastLine).toBe('4 passed, 0 failed');
     expect(run.status).toBe(0);
   });
 });

@@ -40,6 +40,13 @@ export const projectSchema = z
         costBudgetUsd: z.number().positive().optional(),
         seed: z.number().int().min(0).default(0),
         concurrency: z.number().int().min(1).max(256).default(4),
+        /**
+         * On the serverless foundry, a cycle starts once this many uploaded traces wait for the
+         * project (checked as each trace arrives; never two cycles at once).
+         */
+        triggerTraces: z.number().int().min(1).max(100_000).default(1),
+        /** Tasks per evaluation shard on the serverless foundry (one Lambda invocation each). */
+        shardTasks: z.number().int().min(1).max(1000).default(9),
       })
       .strict()
       .default({
@@ -50,6 +57,8 @@ export const projectSchema = z
         tokenBudget: 500_000_000,
         seed: 0,
         concurrency: 4,
+        triggerTraces: 1,
+        shardTasks: 9,
       }),
   })
   .strict();

@@ -8,7 +8,9 @@ import { compareCommand } from './commands/compare.ts';
 import { evolveCommand } from './commands/evolve.ts';
 import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
+import { stackCommand } from './commands/stack.ts';
 import { traceCommand } from './commands/trace-inspect.ts';
+import { uploadCommand } from './commands/upload.ts';
 import { type CliIo, createProcessIo } from './io.ts';
 
 const USAGE = `usage: harnessx <command> [flags]
@@ -22,6 +24,11 @@ commands:
                                           score one harness; traces under .harnessx/traces/, report .harnessx/report.html
   trace inspect FILE... [--json]          read OTLP/JSON trace files (ours or another tool's) and summarise them
   schema harness                          print the JSON Schema of harnessx.harness/1
+  stack up [--project FILE] [--port 4566] [--dynamodb-port 4567] [--foreground]
+                                          run the serverless foundry locally (S3, SQS, DynamoDB emulators + functions)
+  stack status | stack down               show queues and projects of the local stack / stop it
+  upload FILE... --project NAME [--endpoint URL] [--bucket NAME]
+                                          check OTLP/JSON trace files and put them under traces/<project>/ in S3
 `;
 
 const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
@@ -30,6 +37,8 @@ const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> =
   run: runCommand,
   trace: traceCommand,
   schema: schemaCommand,
+  stack: stackCommand,
+  upload: uploadCommand,
 };
 
 export async function main(argv: string[], io?: CliIo): Promise<number> {

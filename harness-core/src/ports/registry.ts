@@ -24,6 +24,11 @@ export interface Registry {
   getLease(name: string): Promise<{ owner: string; expiresAt: string } | undefined>;
   /** Adds `by` to a counter and returns the new value (atomic). */
   increment(counter: string, by?: number): Promise<number>;
+  /**
+   * Fan-in: adds `member` to the named set and returns how many distinct members it holds. Adding a
+   * member twice (a redelivered message) changes nothing, so the count never double-counts.
+   */
+  recordFanIn(name: string, member: string): Promise<number>;
   /** Records `key` once: true the first time, false if it was already recorded. */
   recordOnce(key: string, value: string): Promise<boolean>;
 }

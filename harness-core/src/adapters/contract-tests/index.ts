@@ -21,3 +21,9 @@ export {
   type RegistryRaceResult,
   runRegistryRace,
 } from './registry-race.ts';
+export {
+  describeWorkQueueContract,
+  evaluateMessage,
+  type WorkQueueContractFactory,
+  type WorkQueueContractSubject,
+} from './work-queue-contract.ts';

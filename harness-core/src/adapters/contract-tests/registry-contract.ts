@@ -222,6 +222,47 @@ export function describeRegistryContract(name: string, factory: RegistryContract
       });
     });
 
+    describe('fan-in', () => {
+      it('counts distinct members per set, and a member added again counts once', async () => {
+        expect(await registry.recordFanIn('shards:c1:candidates', 'shard-0')).toBe(1);
+        expect(await registry.recordFanIn('shards:c1:candidates', 'shard-1')).toBe(2);
+        expect(await registry.recordFanIn('shards:c1:candidates', 'shard-0')).toBe(2);
+        expect(await registry.recordFanIn('shards:c1:candidates', 'shard-1')).toBe(2);
+        expect(await registry.recordFanIn('shards:c1:baseline', 'shard-0')).toBe(1);
+        expect(await registry.recordFanIn('shards:c1:candidates', 'shard-2')).toBe(3);
+      });
+
+      it('keeps fan-in sets apart from counters of the same name', async () => {
+        expect(await registry.increment('shards:c1')).toBe(1);
+        expect(await registry.recordFanIn('shards:c1', 'shard-0')).toBe(1);
+        expect(await registry.recordFanIn('shards:c1', 'shard-1')).toBe(2);
+        expect(await registry.increment('shards:c1', 0)).toBe(1);
+      });
+
+      it('counts exactly under 30 concurrent adds with duplicates from two clients', async () => {
+        const other = await subject.openAnother();
+        const members = Array.from({ length: 30 }, (_, index) => `shard-${index % 12}`);
+        const counts = await Promise.all(
+          members.map((member, index) => (index % 2 === 0 ? registry : other).recordFanIn('fan', member)),
+        );
+        expect(Math.max(...counts)).toBe(12);
+        expect(counts.every((count) => count >= 1 && count <= 12)).toBe(true);
+        // Each distinct member's first add is the one that raised the count: the counts 1…12 all appear.
+        expect(new Set(counts)).toEqual(new Set(Array.from({ length: 12 }, (_, index) => index + 1)));
+        expect(await other.recordFanIn('fan', 'shard-0')).toBe(12);
+        expect(await registry.recordFanIn('fan', 'shard-late')).toBe(13);
+      });
+
+      it('refuses an empty or over-long set name or member with an InputError', async () => {
+        await expect(registry.recordFanIn('', 'shard-0')).rejects.toBeInstanceOf(InputError);
+        await expect(registry.recordFanIn('fan', '')).rejects.toBeInstanceOf(InputError);
+        await expect(registry.recordFanIn('f'.repeat(1025), 'shard-0')).rejects.toBeInstanceOf(InputError);
+        await expect(registry.recordFanIn('fan', 'm'.repeat(1025))).rejects.toBeInstanceOf(InputError);
+        await expect(registry.recordFanIn('fan', 42 as unknown as string)).rejects.toBeInstanceOf(InputError);
+        expect(await registry.recordFanIn('fan', 'shard-0')).toBe(1);
+      });
+    });
+
     describe('recordOnce', () => {
       it('records a key the first time only, per key', async () => {
         expect(await registry.recordOnce('message:m1', 'first')).toBe(true);

@@ -1,6 +1,6 @@
 /**
  * The embedded `Registry`: a JSON file (`registry.json`) changed only under a lock file, so
- * compare-and-swap, leases, counters and idempotency records stay correct across processes.
+ * compare-and-swap, leases, counters, fan-in sets and idempotency records stay correct across processes.
  * Reads need no lock: every write replaces the file atomically.
  */
 import { readFile } from 'node:fs/promises';
@@ -224,6 +224,17 @@ export function createFileRegistry(
         }
         state.counters.set(counter, value);
         return { result: value, changed: by !== 0 };
+      });
+    },
+
+    async recordFanIn(name, member) {
+      checkArguments({ name, member });
+      return mutate((state) => {
+        const members = state.fanIn.get(name) ?? new Set<string>();
+        if (members.has(member)) return { result: members.size, changed: false };
+        members.add(member);
+        state.fanIn.set(name, members);
+        return { result: members.size, changed: true };
       });
     },
 

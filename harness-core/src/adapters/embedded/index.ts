@@ -5,6 +5,20 @@ export { type FileLockGuard, type FileLockHolder, type FileLockOptions, withFile
 export { createFileRegistry, DEFAULT_REGISTRY_PATH, type FileRegistryOptions } from './file-registry.ts';
 export { createFilesystemArtifactStore, DEFAULT_STORE_ROOT } from './filesystem-artifact-store.ts';
 export {
+  createInProcessWorkQueue,
+  type InProcessWorkQueue,
+  type InProcessWorkQueueOptions,
+} from './in-process-work-queue.ts';
+export {
+  decodeBody,
+  encodeOutgoing,
+  MAX_VISIBILITY_TIMEOUT_MS,
+  MAX_WAIT_MS,
+  parseQueueName,
+  parseReceipts,
+  parseReceiveOptions,
+} from './queue-envelope.ts';
+export {
   parseRegistryFile,
   REGISTRY_FILE_SCHEMA_VERSION,
   type RegistryState,

@@ -1,6 +1,6 @@
 /**
  * The file registry's on-disk format, `harnessx.registry/1`: one JSON document holding every
- * current pointer, lease, counter and idempotency record. It is validated on every read, and kept
+ * current pointer, lease, counter, fan-in set and idempotency record. It is validated on every read, and kept
  * in memory as `Map`s so that no name a caller chooses can ever reach an object prototype.
  */
 import { z } from 'zod';
@@ -39,6 +39,8 @@ export const registryFileSchema = z
     leases: z.record(nameSchema, leaseSchema),
     counters: z.record(nameSchema, z.int()),
     records: z.record(nameSchema, recordSchema),
+    /** Fan-in sets (distinct members, sorted). Optional: files written before fan-in existed lack it. */
+    fanIn: z.record(nameSchema, z.array(nameSchema)).optional(),
   })
   .strict();
 
@@ -52,10 +54,11 @@ export interface RegistryState {
   leases: Map<string, RegistryLease>;
   counters: Map<string, number>;
   records: Map<string, RegistryRecord>;
+  fanIn: Map<string, Set<string>>;
 }
 
 export function emptyRegistryState(): RegistryState {
-  return { current: new Map(), leases: new Map(), counters: new Map(), records: new Map() };
+  return { current: new Map(), leases: new Map(), counters: new Map(), records: new Map(), fanIn: new Map() };
 }
 
 /**
@@ -75,6 +78,7 @@ export function parseRegistryFile(text: string, source: string): RegistryState {
     leases: new Map(Object.entries(file.leases)),
     counters: new Map(Object.entries(file.counters)),
     records: new Map(Object.entries(file.records)),
+    fanIn: new Map(Object.entries(file.fanIn ?? {}).map(([name, members]) => [name, new Set(members)])),
   };
 }
 
@@ -91,5 +95,10 @@ export function serializeRegistryFile(state: RegistryState): string {
     counters: sortedObject(state.counters),
     records: sortedObject(state.records),
   };
+  // Written only once a set exists, so a registry that never fans in keeps its earlier file shape.
+  if (state.fanIn.size > 0) {
+    const sets = new Map([...state.fanIn].map(([name, members]) => [name, [...members].sort()]));
+    file.fanIn = sortedObject(sets);
+  }
   return `${JSON.stringify(file, null, 2)}\n`;
 }

@@ -50,6 +50,8 @@ export const cycleStateSchema = z
         gate: z.array(z.string()).optional(),
         /** Held-out evaluations of the candidates the gate examined, by candidate id. */
         heldout: z.record(z.string(), z.string()).optional(),
+        /** Trace files uploaded for the project that this cycle digests alongside its own runs. */
+        uploadedTraces: z.array(z.string()).optional(),
       })
       .strict(),
     outcome: z
@@ -62,6 +64,8 @@ export const cycleStateSchema = z
       .strict()
       .optional(),
     tokensByStage: z.record(z.string(), stageTokensSchema),
+    /** Set when the cycle runs on the serverless foundry: who holds the project's cycle lease. */
+    leaseOwner: z.string().min(1).max(200).optional(),
   })
   .strict();
 

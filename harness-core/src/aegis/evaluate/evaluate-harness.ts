@@ -20,6 +20,10 @@ export interface EvaluateHarnessOptions {
   candidateId?: string;
   suite: Suite;
   split: Split;
+  /** Only these tasks (in suite order): one shard of a split on the serverless foundry. */
+  taskIds?: readonly string[];
+  /** Distinguishes a shard's trace file from the whole split's. */
+  shardLabel?: string;
   k: number;
   seed: number;
   processors: readonly ResolvedProcessor[];
@@ -46,6 +50,7 @@ export async function evaluateHarness(options: EvaluateHarnessOptions): Promise<
     ...(options.fallbackModel ? { fallbackModel: options.fallbackModel } : {}),
     k: options.k,
     seed: options.seed,
+    ...(options.taskIds ? { taskIds: options.taskIds } : {}),
     concurrency: options.concurrency,
     ...(options.signal ? { signal: options.signal } : {}),
     onEpisode: (trajectory) => {
@@ -53,7 +58,7 @@ export async function evaluateHarness(options: EvaluateHarnessOptions): Promise<
     },
     onProgress: ({ done, total }) => options.onProgress?.(done, total),
   });
-  const label = evaluationLabel(options.contentId, options.split, options.seed);
+  const label = `${evaluationLabel(options.contentId, options.split, options.seed)}${options.shardLabel ? `-${options.shardLabel}` : ''}`;
   const traceKey = `cycles/${options.cycleId}/traces/${label}.otlp.json.gz`;
   // Traces carry timestamps, so a re-run after a crash writes different bytes: overwrite, not immutable.
   await options.store.put(traceKey, gzipSync(JSON.stringify(trajectoriesToOtlp(trajectories))));

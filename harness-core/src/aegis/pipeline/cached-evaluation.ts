@@ -21,7 +21,10 @@ export interface EvaluationRequest {
   seed: number;
 }
 
-export function evaluationKey(deps: CycleDeps, request: EvaluationRequest): string {
+export function evaluationKey(
+  deps: CycleDeps,
+  request: Pick<EvaluationRequest, 'contentId' | 'split' | 'seed'>,
+): string {
   const model = `${deps.worker.model.provider}-${deps.worker.model.modelId}`.replace(/[^a-zA-Z0-9.-]+/g, '_');
   const k = deps.project.policies.rollouts;
   return `evaluations/${model}/${request.contentId.slice(7)}/${request.split}-s${request.seed}-k${k}.json`;

@@ -45,15 +45,20 @@ export async function loadCycleState(deps: CycleDeps, cycleId: string): Promise<
   return readArtifact(deps.store, storeKeys.cycleState(cycleId), cycleStateArtifact);
 }
 
+/** Runs the cycle's next stage and stores the state it leaves (a no-op once the cycle is done). */
+export async function runNextStage(deps: CycleDeps, state: CycleState): Promise<CycleState> {
+  if (state.stage === 'done') return state;
+  const stage = state.stage;
+  deps.emit({ type: 'stage-start', cycleId: state.cycleId, stage });
+  const next = cycleStateArtifact.parse(await STAGES[stage](deps, structuredClone(state)));
+  await writeMutable(deps.store, storeKeys.cycleState(next.cycleId), next);
+  deps.emit({ type: 'stage-end', cycleId: next.cycleId, stage });
+  return next;
+}
+
 /** Runs (or resumes) one cycle to `done`. */
 export async function runCycle(deps: CycleDeps, initial: CycleState): Promise<CycleState> {
   let state = initial;
-  while (state.stage !== 'done') {
-    const stage = state.stage;
-    deps.emit({ type: 'stage-start', cycleId: state.cycleId, stage });
-    state = cycleStateArtifact.parse(await STAGES[stage](deps, structuredClone(state)));
-    await writeMutable(deps.store, storeKeys.cycleState(state.cycleId), state);
-    deps.emit({ type: 'stage-end', cycleId: state.cycleId, stage });
-  }
+  while (state.stage !== 'done') state = await runNextStage(deps, state);
   return state;
 }

@@ -51,7 +51,11 @@ export async function runDigestStage(deps: CycleDeps, state: CycleState): Promis
     state.artifacts.baselineAdaptation ?? '',
     evaluationArtifact,
   );
-  const trajectories = await readStoredTrajectories(deps.store, evaluation.traceKeys);
+  // Traces a project's own agents uploaded (serverless foundry) are digested with the suite's.
+  const trajectories = await readStoredTrajectories(deps.store, [
+    ...evaluation.traceKeys,
+    ...(state.artifacts.uploadedTraces ?? []),
+  ]);
   let digest = digestTrajectories(trajectories, {
     cycleId: state.cycleId,
     harnessContentId: state.currentContentId,

@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { collectEvolutionReport } from '../../aegis/pipeline/report-data.ts';
 import { type EvolutionSummary, runEvolution } from '../../aegis/pipeline/run-evolution.ts';
+import { SIMULATED_MODEL_NOTICE } from '../../aegis/worker-models.ts';
 import { parseCommandLine } from '../args.ts';
 import { renderEvolveReport } from '../evolve-report-html.ts';
 import { createEvolveView } from '../evolve-view.ts';
 import { composeFoundry } from '../foundry-deps.ts';
 import type { CliIo } from '../io.ts';
 import { currentLeaseOwner, isLeaseOwnerAlive } from '../lease-owner.ts';
-import { SIMULATED_MODEL_NOTICE } from '../models.ts';
 import { formatTable, percent } from '../output.ts';
 
 const evolveFlagsSchema = z

@@ -1,17 +1,17 @@
 /** `harnessx run`: scores one harness on a suite split with k rollouts and writes the traces. */
 import { z } from 'zod';
+import { createWorkerModels, SIMULATED_MODEL_NOTICE } from '../../aegis/worker-models.ts';
 import { runSuite, type SuiteScore } from '../../environments/run-suite.ts';
+import { SUITE_FACTORIES } from '../../environments/suites.ts';
 import { loadHarnessFile } from '../../harness/load.ts';
 import type { HarnessSpec } from '../../harness/spec.ts';
 import { createBuiltinRegistry } from '../../processors/index.ts';
 import type { Trajectory } from '../../trace/trajectory.ts';
 import { parseCommandLine } from '../args.ts';
 import type { CliIo } from '../io.ts';
-import { createWorkerModels, SIMULATED_MODEL_NOTICE } from '../models.ts';
 import { createProgressReporter } from '../progress.ts';
 import { writeRunArtifacts, writeRunReport } from '../run-artifacts.ts';
 import { formatSuiteSummary } from '../suite-summary.ts';
-import { SUITE_FACTORIES } from '../suites.ts';
 
 export const runFlagsSchema = z
   .object({

@@ -15,14 +15,18 @@
  *   QuickJS polls about every 10,000 branch or call operations. A loop of slow native calls polls
  *   rarely, so the host also terminates the whole worker past a hard limit.
  */
-import {
-  DefaultIntrinsics,
-  newQuickJSWASMModuleFromVariant,
-  newVariant,
-  RELEASE_SYNC,
-} from 'quickjs-emscripten';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { checkEmitText } from './emit-check.mjs';
 import { SANDBOX_PRELUDE_SOURCE } from './sandbox-prelude.mjs';
+
+// On Lambda, quickjs-emscripten comes from the sandbox layer (/opt/nodejs/node_modules), which only
+// CommonJS resolution finds (through NODE_PATH): locate the package that way, then load its ES build.
+const quickJsEntry = createRequire(import.meta.url).resolve('quickjs-emscripten');
+const { DefaultIntrinsics, newQuickJSWASMModuleFromVariant, newVariant, RELEASE_SYNC } = await import(
+  pathToFileURL(join(dirname(quickJsEntry), 'index.mjs')).href
+);
 
 const WASM_PAGE_BYTES = 65536;
 /** The module's own initial memory (its C stack, static data and first heap pages). */

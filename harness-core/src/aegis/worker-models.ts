@@ -1,7 +1,8 @@
 /**
  * Composition of the worker model: the harness `models.worker` block, overridden by environment
  * variables, built by the provider adapters, with `simulated` (the test double standing in for a
- * small open model) added here because only the CLI may wire a double into a user-facing path.
+ * small open model) added here, at composition, so the providers never know about a double; it is
+ * used only when a project or harness names `provider: simulated`, and every report says so.
  */
 import type { ModelConfig } from '../harness/spec.ts';
 import { createModelFromConfig, resolveWorkerModelConfig } from '../providers/config.ts';

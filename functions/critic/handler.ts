@@ -1,0 +1,5 @@
+/** λ critic: one `critic` message of the AEGIS cycle per record (see functions/README.md). */
+import { handleStageMessage } from '@harnessx/core';
+import { createStageHandler } from '../shared/create-stage-handler.ts';
+
+export const handler = createStageHandler({ functionName: 'critic', run: handleStageMessage });

@@ -1,0 +1,156 @@
+/**
+ * `HarnessFoundry`: the whole serverless foundry (DESIGN §9) as one construct, so it can live in
+ * any CDK app: the artifact bucket, the registry and idempotency tables, one `PipelineStage` per
+ * stage of the shared topology, the QuickJS sandbox layer, least-privilege grants per function,
+ * alarms, and optionally the projects deployed into the bucket.
+ *
+ * @example
+ * const household = await loadFoundryProjectFiles('examples/projects/household.yaml');
+ * const stack = new Stack(app, 'Evolve');
+ * new HarnessFoundry(stack, 'Foundry', { projects: [household], alarmEmail: 'ops@example.com' });
+ */
+import { FUNCTION_ENV, PIPELINE_STAGES, type PipelineQueueName, SystemError } from '@harnessx/core';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { z } from 'zod';
+import { ArtifactBucket } from './constructs/artifact-bucket.ts';
+import { grantFoundryAccess } from './constructs/foundry-access.ts';
+import { FoundryAlarms } from './constructs/foundry-alarms.ts';
+import { FoundryTables } from './constructs/foundry-tables.ts';
+import { PipelineStage } from './constructs/pipeline-stage.ts';
+import { ProjectFilesDeployment } from './constructs/project-files-deployment.ts';
+import { QuickJsSandboxLayer } from './constructs/quickjs-sandbox-layer.ts';
+import { parseInput } from './parse-input.ts';
+import type { FoundryProjectFiles } from './project-files.ts';
+import { REPOSITORY_ROOT } from './repository-root.ts';
+import { storeAccessFor } from './store-access.ts';
+
+export interface HarnessFoundryProps {
+  /**
+   * Projects deployed into the bucket as `projects/<name>/project.json` and `baseline.json`
+   * (load them with `loadFoundryProjectFiles`). Traces uploaded under `traces/<name>/` count
+   * toward that project's cycles.
+   * @default - none; upload project files yourself
+   */
+  readonly projects?: readonly FoundryProjectFiles[];
+  /**
+   * Name of an existing Secrets Manager secret holding the model credentials (a JSON object of
+   * environment names to values). Its name, never its value, is passed to the functions.
+   * @default - no secret; only models that need no credentials work
+   */
+  readonly modelSecretName?: string;
+  /**
+   * E-mail address subscribed to the alarm topic.
+   * @default - no subscription (the topic is still created)
+   */
+  readonly alarmEmail?: string;
+  /**
+   * What happens to the bucket, the tables and the log groups when the stack is deleted. A
+   * bucket that still holds objects is not deleted even with DESTROY.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** @default 'HarnessX' */
+  readonly metricsNamespace?: string;
+  /**
+   * Repository checkout holding `functions/`, `harness-core/`, `layers/` and `package-lock.json`.
+   * @default - the checkout this construct is loaded from
+   */
+  readonly repositoryRoot?: string;
+}
+
+const propsSchema = z.object({
+  projects: z
+    .array(z.object({ name: z.string().min(1), projectJson: z.string(), baselineJson: z.string() }))
+    .refine((projects) => new Set(projects.map((p) => p.name)).size === projects.length, {
+      message: 'two projects share a name',
+    })
+    .optional(),
+  modelSecretName: z
+    .string()
+    .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'expected a Secrets Manager secret name')
+    .optional(),
+  alarmEmail: z.email().optional(),
+  metricsNamespace: z
+    .string()
+    .regex(/^[A-Za-z0-9._/#:-]{1,255}$/, 'expected a CloudWatch namespace')
+    .optional(),
+  repositoryRoot: z.string().min(1).optional(),
+});
+
+export class HarnessFoundry extends Construct {
+  readonly artifacts: ArtifactBucket;
+  readonly tables: FoundryTables;
+  readonly stages: readonly PipelineStage[];
+  readonly sandboxLayer: QuickJsSandboxLayer;
+  readonly alarms: FoundryAlarms;
+  readonly modelSecret: ISecret | undefined;
+
+  constructor(scope: Construct, id: string, props: HarnessFoundryProps = {}) {
+    super(scope, id);
+    const checked = parseInput(propsSchema, props, 'HarnessFoundry props', this.node.path);
+    const repositoryRoot = checked.repositoryRoot ?? REPOSITORY_ROOT;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.sandboxLayer = new QuickJsSandboxLayer(this, 'QuickJsSandbox', { repositoryRoot });
+    this.tables = new FoundryTables(this, 'Tables', { removalPolicy });
+    this.stages = PIPELINE_STAGES.map(
+      (definition) =>
+        new PipelineStage(this, `${definition.queue}Stage`, {
+          definition,
+          sandboxLayer: this.sandboxLayer.layer,
+          functionSettings: {
+            repositoryRoot,
+            logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
+            removalPolicy,
+            metricsNamespace: checked.metricsNamespace ?? 'HarnessX',
+          },
+        }),
+    );
+    const queues = new Map<PipelineQueueName, IQueue>(this.stages.map((s) => [s.definition.queue, s.queue]));
+    this.artifacts = new ArtifactBucket(this, 'Artifacts', {
+      traceQueue: this.stageOf(queues, 'ingest'),
+      removalPolicy,
+    });
+    this.modelSecret = checked.modelSecretName
+      ? Secret.fromSecretNameV2(this, 'ModelSecret', checked.modelSecretName)
+      : undefined;
+    for (const stage of this.stages) this.wire(stage, queues);
+    this.alarms = new FoundryAlarms(this, 'Alarms', {
+      stages: this.stages,
+      ...(checked.alarmEmail ? { alarmEmail: checked.alarmEmail } : {}),
+    });
+    if (props.projects && props.projects.length > 0) {
+      new ProjectFilesDeployment(this, 'Projects', { artifacts: this.artifacts, projects: props.projects });
+    }
+  }
+
+  private stageOf(queues: ReadonlyMap<PipelineQueueName, IQueue>, name: PipelineQueueName): IQueue {
+    const queue = queues.get(name);
+    if (!queue) throw new SystemError(`the shared topology has no ${name} queue`);
+    return queue;
+  }
+
+  /** Environment (FUNCTION_ENV) and grants (STORE_ACCESS) of one stage's function. */
+  private wire(stage: PipelineStage, queues: ReadonlyMap<PipelineQueueName, IQueue>): void {
+    const fn = stage.handler.function;
+    fn.addEnvironment(FUNCTION_ENV.bucket, this.artifacts.bucket.bucketName);
+    fn.addEnvironment(FUNCTION_ENV.registryTable, this.tables.registry.tableName);
+    fn.addEnvironment(FUNCTION_ENV.idempotencyTable, this.tables.idempotency.tableName);
+    for (const [name, queue] of queues) fn.addEnvironment(FUNCTION_ENV.queueUrl(name), queue.queueUrl);
+    if (this.modelSecret) fn.addEnvironment(FUNCTION_ENV.modelSecret, this.modelSecret.secretName);
+    grantFoundryAccess({
+      role: stage.handler.role,
+      functionName: stage.definition.functionName,
+      access: storeAccessFor(stage.definition.functionName),
+      artifacts: this.artifacts,
+      queues,
+      tables: this.tables.all,
+      ...(this.modelSecret ? { modelSecret: this.modelSecret } : {}),
+    });
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * The AEGIS cycle run apart — one stage per queue message, evaluations in shards with fan-in — over
+ * the embedded store, registry and in-process queue, against the same cycle run in-process: the same
+ * seed must give the same digest, plan, candidates, verdicts and gate decisions, and delivering every
+ * message three times must repeat nothing.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInProcessWorkQueue } from '../../harness-core/src/adapters/embedded/in-process-work-queue.ts';
+import { createEmbeddedFoundry } from '../../harness-core/src/adapters/embedded/index.ts';
+import type { CycleState } from '../../harness-core/src/aegis/artifacts/cycle-state.ts';
+import { composeCycleDeps } from '../../harness-core/src/aegis/compose-cycle-deps.ts';
+import {
+  type DistributedFoundry,
+  type IngestOutcome,
+  ingestTraceObject,
+  registerProject,
+} from '../../harness-core/src/aegis/distributed/index.ts';
+import { loadCycleState, newCycleState, runCycle } from '../../harness-core/src/aegis/pipeline/run-cycle.ts';
+import type { ArtifactStore } from '../../harness-core/src/ports/artifact-store.ts';
+import { type DrainResult, drainPipeline } from './support/drain-pipeline.ts';
+import { householdTraceFiles, loadHouseholdProject } from './support/household-fixture.ts';
+
+/** Trace (32 hex) and span (16 hex) ids are random per run; content ids (64 hex) are kept. */
+const withoutTraceIds = (body: string) => body.replace(/\b([0-9a-f]{32}|[0-9a-f]{16})\b/g, '<id>');
+const text = async (store: ArtifactStore, key: string) =>
+  Buffer.from((await store.get(key)) ?? []).toString();
+
+describe('the AEGIS cycle run apart, one stage per message', () => {
+  let dir: string;
+  let foundry: DistributedFoundry;
+  let ingested: IngestOutcome[];
+  let drained: DrainResult;
+  let distributed: CycleState;
+  let reference: CycleState;
+  let referenceStore: ArtifactStore;
+  const traceKeys = [0, 1, 2].map((i) => `traces/household/2026/11/24/agent-run-${i}.json`);
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hx-distributed-'));
+    const { project, baselineSpec } = await loadHouseholdProject();
+    const files = await householdTraceFiles(baselineSpec, traceKeys.length);
+    const embedded = createEmbeddedFoundry(join(dir, 'distributed'));
+    foundry = { store: embedded.store, registry: embedded.registry, queue: createInProcessWorkQueue() };
+    const { baselineContentId } = await registerProject(foundry, { project, baselineSpec });
+    ingested = [];
+    for (const [index, key] of traceKeys.entries()) {
+      await foundry.store.put(key, files[index] ?? '');
+      ingested.push(await ingestTraceObject(foundry, { key }));
+    }
+    // S3 may notify twice for one object.
+    ingested.push(await ingestTraceObject(foundry, { key: traceKeys[0] ?? '' }));
+    drained = await drainPipeline(foundry, { deliveries: 3 });
+    const emit = () => {};
+    const stored = await loadCycleState(
+      composeCycleDeps({ project, baselineSpec, ...embedded, env: {}, source: 'test', emit }).deps,
+      'household-c001',
+    );
+    if (!stored) throw new Error('the distributed cycle left no state');
+    distributed = stored;
+
+    const other = createEmbeddedFoundry(join(dir, 'reference'));
+    referenceStore = other.store;
+    await registerProject(other, { project, baselineSpec });
+    for (const [index, key] of traceKeys.entries()) await other.store.put(key, files[index] ?? '');
+    const { deps } = composeCycleDeps({ project, baselineSpec, ...other, env: {}, source: 'test', emit });
+    const initial = newCycleState('household', 1, baselineContentId);
+    initial.artifacts.uploadedTraces = [...traceKeys].sort();
+    reference = await runCycle(deps, initial);
+  }, 300_000);
+
+  afterAll(async () => {
+    if (!process.env.HX_KEEP) await rm(dir, { recursive: true, force: true });
+    else console.log(dir);
+  });
+
+  it('records each uploaded trace once and starts one cycle when the trigger is met', () => {
+    expect(ingested.map((outcome) => outcome.status)).toEqual([
+      'recorded',
+      'recorded',
+      'recorded',
+      'duplicate',
+    ]);
+    expect(
+      ingested.map((outcome) => (outcome.status === 'recorded' ? outcome.startedCycle : undefined)),
+    ).toEqual([undefined, undefined, 'household-c001', undefined]);
+    expect(distributed.artifacts.uploadedTraces).toEqual([...traceKeys].sort());
+  });
+
+  it('runs every stage to a published version and frees the project', async () => {
+    expect(drained.failures).toEqual([]);
+    expect(distributed.stage).toBe('done');
+    expect(await foundry.registry.getLease('cycle:household')).toBeUndefined();
+    const current = await foundry.registry.getCurrent('household-baseline');
+    if (reference.outcome?.status === 'accepted') {
+      expect(current?.contentId).toBe(reference.outcome.newContentId);
+      expect(current?.version).toBe(2);
+    }
+  });
+
+  it('makes the same decisions as the in-process cycle on the same seed', async () => {
+    expect(distributed.outcome).toEqual(reference.outcome);
+    // Trace and span ids are random per run, and shards list trajectories in another order, so the
+    // digest is compared by what it found; every artifact after it must match
+    // byte for byte, but for the trace ids its evidence quotes.
+    const findings = async (store: ArtifactStore, key: string) => {
+      const digest = JSON.parse(await text(store, key)) as {
+        clusters: { id: string; count: number; taskIds: string[] }[];
+        tasks: unknown[];
+        successRate: number;
+      };
+      return {
+        clusters: digest.clusters.map(({ id, count, taskIds }) => ({ id, count, taskIds })),
+        tasks: digest.tasks,
+        successRate: digest.successRate,
+      };
+    };
+    expect(await findings(foundry.store, distributed.artifacts.digest ?? '')).toEqual(
+      await findings(referenceStore, reference.artifacts.digest ?? ''),
+    );
+    const keys = (state: CycleState) => [
+      ...(state.artifacts.candidates ?? []),
+      ...Object.values(state.artifacts.verdicts ?? {}),
+      ...(state.artifacts.gate ?? []),
+    ];
+    expect(keys(distributed)).toEqual(keys(reference));
+    for (const key of keys(reference)) {
+      const same =
+        withoutTraceIds(await text(foundry.store, key ?? '')) ===
+        withoutTraceIds(await text(referenceStore, key ?? ''));
+      expect(same, `${key} differs between the distributed and the in-process cycle`).toBe(true);
+    }
+  });
+
+  it('repeats nothing when every message is delivered three times', async () => {
+    const versions = await foundry.store.list('harnesses/');
+    const referenceVersions = await referenceStore.list('harnesses/');
+    expect(versions).toEqual(referenceVersions);
+    const ran = drained.handled.filter((entry) => entry.outcome.status === 'ran');
+    const byKey = new Map<string, number>();
+    for (const entry of ran)
+      byKey.set(entry.message.idempotencyKey, (byKey.get(entry.message.idempotencyKey) ?? 0) + 1);
+    expect([...byKey.values()].every((count) => count === 1)).toBe(true);
+    const shards = drained.handled.filter((entry) => entry.message.type === 'evaluate');
+    const distinctShards = new Set(shards.map((entry) => entry.message.refs.shard));
+    expect(await foundry.registry.recordFanIn('shards:household-c001:candidates', '__probe__')).toBe(
+      [...distinctShards].filter((key) => key?.includes('/candidates/')).length + 1,
+    );
+  });
+});
