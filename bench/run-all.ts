@@ -15,6 +15,7 @@ const benches: Record<string, () => Promise<BenchModule>> = {
   'trace-read': () => import('./trace-read.ts'),
   digest: () => import('./digest.ts'),
   'bundle-size': () => import('./bundle-size.ts'),
+  'stack-cycle': () => import('./stack-cycle.ts'),
 };
 
 const only = process.argv.slice(2);

@@ -12,8 +12,10 @@
  * });
  */
 
+export { projectBaseline } from './aegis/compose-cycle-deps.ts';
 export * from './aegis/distributed/index.ts';
-export { loadProjectFile, type ProjectConfig, projectSchema } from './aegis/project.ts';
+export { type ProjectConfig, projectSchema } from './aegis/project.ts';
+export { type LoadedProject, loadProjectFile } from './aegis/project-file.ts';
 export * from './environments/environment.ts';
 export { createHouseholdSuite, solveHouseholdTask } from './environments/household/index.ts';
 export { type RunSuiteOptions, runSuite, type SuiteScore, type TaskScore } from './environments/run-suite.ts';

@@ -11,22 +11,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInProcessWorkQueue } from '../../harness-core/src/adapters/embedded/in-process-work-queue.ts';
 import { createEmbeddedFoundry } from '../../harness-core/src/adapters/embedded/index.ts';
 import type { CycleState } from '../../harness-core/src/aegis/artifacts/cycle-state.ts';
-import { composeCycleDeps } from '../../harness-core/src/aegis/compose-cycle-deps.ts';
 import {
   type DistributedFoundry,
   type IngestOutcome,
   ingestTraceObject,
   registerProject,
 } from '../../harness-core/src/aegis/distributed/index.ts';
-import { loadCycleState, newCycleState, runCycle } from '../../harness-core/src/aegis/pipeline/run-cycle.ts';
 import type { ArtifactStore } from '../../harness-core/src/ports/artifact-store.ts';
 import { type DrainResult, drainPipeline } from './support/drain-pipeline.ts';
-import { householdTraceFiles, loadHouseholdProject } from './support/household-fixture.ts';
-
-/** Trace (32 hex) and span (16 hex) ids are random per run; content ids (64 hex) are kept. */
-const withoutTraceIds = (body: string) => body.replace(/\b([0-9a-f]{32}|[0-9a-f]{16})\b/g, '<id>');
-const text = async (store: ArtifactStore, key: string) =>
-  Buffer.from((await store.get(key)) ?? []).toString();
+import {
+  householdTraceFiles,
+  loadHouseholdProject,
+  readCycleState,
+  runReferenceCycle,
+  storeText as text,
+  withoutTraceIds,
+} from './support/household-fixture.ts';
 
 describe('the AEGIS cycle run apart, one stage per message', () => {
   let dir: string;
@@ -34,7 +34,7 @@ describe('the AEGIS cycle run apart, one stage per message', () => {
   let ingested: IngestOutcome[];
   let drained: DrainResult;
   let distributed: CycleState;
-  let reference: CycleState;
+  let referenceState: CycleState;
   let referenceStore: ArtifactStore;
   const traceKeys = [0, 1, 2].map((i) => `traces/household/2026/11/24/agent-run-${i}.json`);
 
@@ -44,7 +44,7 @@ describe('the AEGIS cycle run apart, one stage per message', () => {
     const files = await householdTraceFiles(baselineSpec, traceKeys.length);
     const embedded = createEmbeddedFoundry(join(dir, 'distributed'));
     foundry = { store: embedded.store, registry: embedded.registry, queue: createInProcessWorkQueue() };
-    const { baselineContentId } = await registerProject(foundry, { project, baselineSpec });
+    await registerProject(foundry, { project, baselineSpec });
     ingested = [];
     for (const [index, key] of traceKeys.entries()) {
       await foundry.store.put(key, files[index] ?? '');
@@ -53,22 +53,11 @@ describe('the AEGIS cycle run apart, one stage per message', () => {
     // S3 may notify twice for one object.
     ingested.push(await ingestTraceObject(foundry, { key: traceKeys[0] ?? '' }));
     drained = await drainPipeline(foundry, { deliveries: 3 });
-    const emit = () => {};
-    const stored = await loadCycleState(
-      composeCycleDeps({ project, baselineSpec, ...embedded, env: {}, source: 'test', emit }).deps,
-      'household-c001',
-    );
-    if (!stored) throw new Error('the distributed cycle left no state');
-    distributed = stored;
-
-    const other = createEmbeddedFoundry(join(dir, 'reference'));
-    referenceStore = other.store;
-    await registerProject(other, { project, baselineSpec });
-    for (const [index, key] of traceKeys.entries()) await other.store.put(key, files[index] ?? '');
-    const { deps } = composeCycleDeps({ project, baselineSpec, ...other, env: {}, source: 'test', emit });
-    const initial = newCycleState('household', 1, baselineContentId);
-    initial.artifacts.uploadedTraces = [...traceKeys].sort();
-    reference = await runCycle(deps, initial);
+    distributed = await readCycleState(embedded, project, baselineSpec, 'household-c001');
+    const traces = traceKeys.map((key, index) => ({ key, body: files[index] ?? '' }));
+    const reference = await runReferenceCycle({ dir: join(dir, 'reference'), project, baselineSpec, traces });
+    referenceState = reference.state;
+    referenceStore = reference.store;
   }, 300_000);
 
   afterAll(async () => {
@@ -94,14 +83,14 @@ describe('the AEGIS cycle run apart, one stage per message', () => {
     expect(distributed.stage).toBe('done');
     expect(await foundry.registry.getLease('cycle:household')).toBeUndefined();
     const current = await foundry.registry.getCurrent('household-baseline');
-    if (reference.outcome?.status === 'accepted') {
-      expect(current?.contentId).toBe(reference.outcome.newContentId);
+    if (referenceState.outcome?.status === 'accepted') {
+      expect(current?.contentId).toBe(referenceState.outcome.newContentId);
       expect(current?.version).toBe(2);
     }
   });
 
   it('makes the same decisions as the in-process cycle on the same seed', async () => {
-    expect(distributed.outcome).toEqual(reference.outcome);
+    expect(distributed.outcome).toEqual(referenceState.outcome);
     // Trace and span ids are random per run, and shards list trajectories in another order, so the
     // digest is compared by what it found; every artifact after it must match
     // byte for byte, but for the trace ids its evidence quotes.
@@ -118,15 +107,15 @@ describe('the AEGIS cycle run apart, one stage per message', () => {
       };
     };
     expect(await findings(foundry.store, distributed.artifacts.digest ?? '')).toEqual(
-      await findings(referenceStore, reference.artifacts.digest ?? ''),
+      await findings(referenceStore, referenceState.artifacts.digest ?? ''),
     );
     const keys = (state: CycleState) => [
       ...(state.artifacts.candidates ?? []),
       ...Object.values(state.artifacts.verdicts ?? {}),
       ...(state.artifacts.gate ?? []),
     ];
-    expect(keys(distributed)).toEqual(keys(reference));
-    for (const key of keys(reference)) {
+    expect(keys(distributed)).toEqual(keys(referenceState));
+    for (const key of keys(referenceState)) {
       const same =
         withoutTraceIds(await text(foundry.store, key ?? '')) ===
         withoutTraceIds(await text(referenceStore, key ?? ''));

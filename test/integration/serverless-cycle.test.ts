@@ -19,18 +19,19 @@ import {
   readStackQueueDepths,
   startLocalStack,
 } from '../../harness-core/src/adapters/aws/local-stack/index.ts';
-import { createEmbeddedFoundry } from '../../harness-core/src/adapters/embedded/index.ts';
 import type { CycleState } from '../../harness-core/src/aegis/artifacts/cycle-state.ts';
-import { composeCycleDeps } from '../../harness-core/src/aegis/compose-cycle-deps.ts';
 import { registerProject } from '../../harness-core/src/aegis/distributed/index.ts';
-import { loadCycleState, newCycleState, runCycle } from '../../harness-core/src/aegis/pipeline/run-cycle.ts';
 import { type ArtifactStore, storeKeys } from '../../harness-core/src/ports/artifact-store.ts';
 import type { PipelineQueueName } from '../../harness-core/src/ports/foundry-topology.ts';
-import { householdTraceFiles, loadHouseholdProject, REPO_ROOT } from './support/household-fixture.ts';
-
-const withoutTraceIds = (body: string) => body.replace(/\b([0-9a-f]{32}|[0-9a-f]{16})\b/g, '<id>');
-const text = async (store: ArtifactStore, key: string) =>
-  Buffer.from((await store.get(key)) ?? []).toString();
+import {
+  householdTraceFiles,
+  loadHouseholdProject,
+  REPO_ROOT,
+  readCycleState,
+  runReferenceCycle,
+  storeText as text,
+  withoutTraceIds,
+} from './support/household-fixture.ts';
 
 describe('the serverless foundry on the local stack', () => {
   const stateDir = join(REPO_ROOT, '.harnessx', `test-stack-${randomUUID().slice(0, 8)}`);
@@ -38,7 +39,7 @@ describe('the serverless foundry on the local stack', () => {
   let stack: LocalStack;
   let local: LocalFoundry;
   let onStack: CycleState;
-  let reference: CycleState;
+  let referenceState: CycleState;
   let referenceStore: ArtifactStore;
   const traceKeys = [0, 1, 2].map((i) => `traces/household/2026/11/24/agent-run-${i}.json`);
 
@@ -55,7 +56,7 @@ describe('the serverless foundry on the local stack', () => {
       tables: stack.resources.tables,
     });
     const { project, baselineSpec } = await loadHouseholdProject();
-    const { baselineContentId } = await registerProject(local, { project, baselineSpec });
+    await registerProject(local, { project, baselineSpec });
     const files = await householdTraceFiles(baselineSpec, traceKeys.length);
     await local.store.put('traces/household/2026/11/24/broken.json', '{"resourceSpans": 7}');
     const clients = createLocalClients(stack.endpoints);
@@ -68,23 +69,12 @@ describe('the serverless foundry on the local stack', () => {
     clients.destroy();
     for (const [index, key] of traceKeys.entries()) await local.store.put(key, files[index] ?? '');
     await stack.waitForIdle({ timeoutMs: 400_000 });
-    const emit = () => {};
-    const stored = await loadCycleState(
-      composeCycleDeps({ project, baselineSpec, ...local, env: {}, source: 'test', emit }).deps,
-      'household-c001',
-    );
-    if (!stored) throw new Error('the stack ran no cycle');
-    onStack = stored;
-
+    onStack = await readCycleState(local, project, baselineSpec, 'household-c001');
     referenceDir = await mkdtemp(join(tmpdir(), 'hx-reference-'));
-    const other = createEmbeddedFoundry(referenceDir);
-    referenceStore = other.store;
-    await registerProject(other, { project, baselineSpec });
-    for (const [index, key] of traceKeys.entries()) await other.store.put(key, files[index] ?? '');
-    const { deps } = composeCycleDeps({ project, baselineSpec, ...other, env: {}, source: 'test', emit });
-    const initial = newCycleState('household', 1, baselineContentId);
-    initial.artifacts.uploadedTraces = [...traceKeys].sort();
-    reference = await runCycle(deps, initial);
+    const traces = traceKeys.map((key, index) => ({ key, body: files[index] ?? '' }));
+    const reference = await runReferenceCycle({ dir: referenceDir, project, baselineSpec, traces });
+    referenceState = reference.state;
+    referenceStore = reference.store;
   }, 600_000);
 
   afterAll(async () => {
@@ -108,12 +98,12 @@ describe('the serverless foundry on the local stack', () => {
   });
 
   it('makes the gate decision the in-process cycle makes on the same seed', async () => {
-    expect(onStack.outcome).toEqual(reference.outcome);
-    expect(onStack.artifacts.gate).toEqual(reference.artifacts.gate);
+    expect(onStack.outcome).toEqual(referenceState.outcome);
+    expect(onStack.artifacts.gate).toEqual(referenceState.artifacts.gate);
     const keys = [
-      ...(reference.artifacts.gate ?? []),
-      ...Object.values(reference.artifacts.verdicts ?? {}),
-      ...(reference.artifacts.candidates ?? []),
+      ...(referenceState.artifacts.gate ?? []),
+      ...Object.values(referenceState.artifacts.verdicts ?? {}),
+      ...(referenceState.artifacts.candidates ?? []),
     ];
     for (const key of keys) {
       const same =

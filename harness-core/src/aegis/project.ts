@@ -2,13 +2,8 @@
  * A foundry project (`harnessx.project/1`): binds a harness (by name, with its baseline file) to its
  * evaluation suite and splits, its models per role, and its evolution policies.
  */
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { InputError } from '../errors.ts';
 import { modelRoleSchema } from '../harness/spec.ts';
-import { findForbiddenKeys, parseWith } from '../schema.ts';
 
 export const projectSchema = z
   .object({
@@ -64,30 +59,3 @@ export const projectSchema = z
   .strict();
 
 export type ProjectConfig = z.output<typeof projectSchema>;
-
-export interface LoadedProject {
-  config: ProjectConfig;
-  /** Absolute path of the baseline harness file. */
-  baselinePath: string;
-  source: string;
-}
-
-export async function loadProjectFile(path: string): Promise<LoadedProject> {
-  let document: unknown;
-  try {
-    document = parseYaml(await readFile(path, 'utf8'), { maxAliasCount: 100 });
-  } catch (error) {
-    throw new InputError(
-      'foundry project',
-      path,
-      [{ path: '', message: `cannot read or parse: ${(error as Error).message}` }],
-      {
-        cause: error,
-      },
-    );
-  }
-  const forbidden = findForbiddenKeys(document);
-  if (forbidden.length > 0) throw new InputError('foundry project', path, forbidden);
-  const config = parseWith(projectSchema, document, 'foundry project', path);
-  return { config, baselinePath: resolve(dirname(path), config.harness.baseline), source: path };
-}

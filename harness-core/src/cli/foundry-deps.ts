@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createEmbeddedFoundry } from '../adapters/embedded/index.ts';
 import { composeCycleDeps, projectBaseline } from '../aegis/compose-cycle-deps.ts';
 import type { CycleDeps, EvolutionEvent } from '../aegis/pipeline/cycle-deps.ts';
-import { loadProjectFile } from '../aegis/project.ts';
+import { loadProjectFile } from '../aegis/project-file.ts';
 import type { WorkerModels } from '../aegis/worker-models.ts';
 import { loadHarnessFile } from '../harness/load.ts';
 import type { HarnessSpec } from '../harness/spec.ts';

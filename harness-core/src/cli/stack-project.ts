@@ -4,7 +4,7 @@
  * deployed foundry uses, through the stack's S3 and DynamoDB.
  */
 import { registerProject } from '../aegis/distributed/index.ts';
-import { loadProjectFile } from '../aegis/project.ts';
+import { loadProjectFile } from '../aegis/project-file.ts';
 import { loadHarnessFile } from '../harness/load.ts';
 import type { ProjectToRegister } from './stack-context.ts';
 

@@ -90,7 +90,8 @@ export class HarnessFunction extends Construct {
         sourceMap: FUNCTION_BUNDLING.sourcemap,
         externalModules: [...FUNCTION_BUNDLING.externalModules],
         banner: FUNCTION_BUNDLING.banner,
-        mainFields: ['module', 'main'],
+        mainFields: [...FUNCTION_BUNDLING.mainFields],
+        esbuildArgs: { '--legal-comments': FUNCTION_BUNDLING.legalComments },
         logLevel: LogLevel.WARNING,
         forceDockerBundling: false,
         commandHooks: {

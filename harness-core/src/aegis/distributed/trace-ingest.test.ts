@@ -7,7 +7,7 @@ import { createEmbeddedFoundry } from '../../adapters/embedded/index.ts';
 import { canonicalJson, harnessContentId } from '../../harness/canonical.ts';
 import { loadHarnessFile } from '../../harness/load.ts';
 import { projectBaseline } from '../compose-cycle-deps.ts';
-import { loadProjectFile } from '../project.ts';
+import { loadProjectFile } from '../project-file.ts';
 import type { DistributedFoundry } from './foundry.ts';
 import { projectKeys, registerProject } from './project-registration.ts';
 import { ingestTraceObject } from './trace-ingest.ts';

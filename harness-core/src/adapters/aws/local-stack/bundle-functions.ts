@@ -62,6 +62,8 @@ export async function bundleEntry(options: {
       platform: FUNCTION_BUNDLING.platform,
       minify: FUNCTION_BUNDLING.minify,
       sourcemap: FUNCTION_BUNDLING.sourcemap,
+      legalComments: FUNCTION_BUNDLING.legalComments,
+      mainFields: [...FUNCTION_BUNDLING.mainFields],
       external: [...FUNCTION_BUNDLING.externalModules],
       banner: { js: FUNCTION_BUNDLING.banner },
       logLevel: 'silent',
