@@ -58,11 +58,13 @@ export const STORE_ACCESS: Readonly<Record<string, StoreAccess>> = {
   },
   critic: {
     // inbox/: the next cycle starts from here once this one is published.
-    read: [...CYCLE_READS, 'plans/*', 'evaluations/*', 'inbox/*'],
+    // datasets/grpo/: the cycle's cross-harness GRPO groups and the replay buffer (written at publish).
+    read: [...CYCLE_READS, 'plans/*', 'evaluations/*', 'inbox/*', 'datasets/grpo/*'],
     write: [
       'cycles/*',
       'evaluations/*',
       'harnesses/*',
+      'datasets/grpo/*',
       'projects/*/lever-history.json',
       'projects/*/best-accepted.json',
       errorsOf('critic'),

@@ -17,6 +17,7 @@ import {
   ingestTraceObject,
   registerProject,
 } from '../../harness-core/src/aegis/distributed/index.ts';
+import { ReplayBuffer, readGroupDataset } from '../../harness-core/src/coevolution/index.ts';
 import type { ArtifactStore } from '../../harness-core/src/ports/artifact-store.ts';
 import { type DrainResult, drainPipeline } from './support/drain-pipeline.ts';
 import {
@@ -137,5 +138,17 @@ describe('the AEGIS cycle run apart, one stage per message', () => {
     expect(await foundry.registry.recordFanIn('shards:household-c001:candidates', '__probe__')).toBe(
       [...distinctShards].filter((key) => key?.includes('/candidates/')).length + 1,
     );
+  });
+
+  it("writes the cycle's cross-harness GRPO groups and buffers them", async () => {
+    const dataset = await readGroupDataset(foundry.store, 'household-c001');
+    expect(dataset.records.length).toBeGreaterThan(0);
+    expect(dataset.manifest.counts.groups.kept).toBe(dataset.records.length);
+    const versionsPerGroup = dataset.records.map(
+      (group) => new Set(group.trajectories.map((trajectory) => trajectory.harness.sha256)).size,
+    );
+    expect(Math.max(...versionsPerGroup)).toBeGreaterThan(1);
+    const buffer = await ReplayBuffer.open(foundry.store);
+    expect(buffer.groupsAvailable(dataset.manifest.policy.policy_id)).toBe(dataset.records.length);
   });
 });

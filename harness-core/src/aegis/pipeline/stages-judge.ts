@@ -18,6 +18,7 @@ import { readArtifact, requireArtifact, writeArtifact, writeMutable } from './ar
 import { heldoutCounts, loadBestAccepted, recordAccepted } from './best-accepted.ts';
 import { evaluateCached } from './cached-evaluation.ts';
 import { addTokens, cycleArtifactKey, loadVersionSpec } from './cycle-context.ts';
+import { recordCycleDataset } from './cycle-dataset.ts';
 import type { CycleDeps } from './cycle-deps.ts';
 import { leverHistoryKey } from './lever-history.ts';
 import { loadLeverHistory } from './stages-analyse.ts';
@@ -243,6 +244,7 @@ export async function runPublishStage(deps: CycleDeps, state: CycleState): Promi
     unlockedTaskIds,
   });
   await writeMutable(deps.store, leverHistoryKey(deps.project.name), history);
+  await recordCycleDataset(deps, state);
   return { ...state, stage: 'done', outcome: finalOutcome };
 }
 
