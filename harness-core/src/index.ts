@@ -30,6 +30,7 @@ export * from './harness/spec.ts';
 export type { ArtifactStore } from './ports/artifact-store.ts';
 export * from './ports/foundry-topology.ts';
 export type { CurrentPointer, Registry } from './ports/registry.ts';
+export * from './ports/training-backend.ts';
 export * from './ports/work-queue.ts';
 export { builtinProcessors, createBuiltinRegistry } from './processors/index.ts';
 export * from './providers/index.ts';

@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -38,7 +37,6 @@ import {
 } from '../../harness-core/src/adapters/aws/local-stack/index.ts';
 import { inboxPrefix } from '../../harness-core/src/aegis/distributed/cycle-start.ts';
 import { parseS3EventNotification } from '../../harness-core/src/aegis/distributed/s3-event.ts';
-import type { CliIo } from '../../harness-core/src/cli/io.ts';
 import { main } from '../../harness-core/src/cli/main.ts';
 import { loadProjectToRegister, registerProjectOnStack } from '../../harness-core/src/cli/stack-project.ts';
 import {
@@ -46,6 +44,7 @@ import {
   PIPELINE_STAGES,
   visibilityTimeoutSeconds,
 } from '../../harness-core/src/ports/foundry-topology.ts';
+import { captureIo } from '../support/capture-io.ts';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
 const FIXTURES = join(REPO_ROOT, 'harness-core/src/trace/fixtures');
@@ -260,31 +259,6 @@ describe('event-source poller (bundled test-double handler)', () => {
     expect(deadLetters).toEqual([]);
   });
 });
-
-function captureIo(env: NodeJS.ProcessEnv): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const sink = (append: (text: string) => void) =>
-    new Writable({
-      write: (chunk, _encoding, callback) => {
-        append(String(chunk));
-        callback();
-      },
-    });
-  return {
-    stdout: sink((text) => {
-      out += text;
-    }),
-    stderr: sink((text) => {
-      err += text;
-    }) as unknown as NodeJS.WriteStream,
-    env,
-    signal: new AbortController().signal,
-    notice: () => {},
-    out: () => out,
-    err: () => err,
-  };
-}
 
 describe('harnessx upload against the stack', () => {
   it('uploads a good trace under traces/<project>/<date>/ and refuses a bad one with exit 2', async () => {

@@ -17,7 +17,12 @@ export interface WorkerModels {
   description: string;
 }
 
-const simulatedFactory = () => createSimulatedWorkerModel();
+/**
+ * The double's options come from the model block (a co-evolution round trains them); its model id is
+ * the block's `model`, so every trained version is cached and reported under its own id.
+ */
+const simulatedFactory = (config: ModelConfig) =>
+  createSimulatedWorkerModel({ ...config.options, modelId: config.model });
 
 const readTrajectories = async (path: string) => (await readTraceFile(path)).trajectories;
 

@@ -11,6 +11,8 @@ export interface EvolveReportInput {
   generatedAt: string;
   modelDescription: string;
   simulated: boolean;
+  /** Pre-rendered sections placed after the summary (e.g. the co-evolution comparison). */
+  extraSections?: string;
 }
 
 const pct = (value: number | undefined) => (value === undefined ? '-' : `${(value * 100).toFixed(1)}%`);
@@ -151,6 +153,7 @@ ${banner}
 <tr><td>baseline</td><td>${pct(s.baseline.adaptation)}</td><td>${pct(s.baseline.heldout)}</td><td><code>${short(s.baseline.contentId)}</code></td></tr>
 <tr><td>final</td><td>${pct(s.final.adaptation)}</td><td>${pct(s.final.heldout)}</td><td><code>${short(s.final.contentId)}</code></td></tr></table>
 <p>${s.cycles} cycles, ${s.accepted} accepted, ${s.rejected.length} candidates rejected, stopped: ${escapeHtml(s.stoppedBecause)}; tokens ${s.tokens.input.toLocaleString('en')} in / ${s.tokens.output.toLocaleString('en')} out.</p>
+${input.extraSections ?? ''}
 <h2>Score per cycle</h2>
 ${scoreChart(data)}
 <h2>Version chain</h2><ol>${chain}</ol>

@@ -24,13 +24,15 @@ export async function composeFoundry(options: {
   projectPath: string;
   out: string;
   fresh: boolean;
+  /** Appended to the project's name for its store folder under `<out>/foundry/` (e.g. `-coevolve`). */
+  storeSuffix?: string;
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
   emit: (event: EvolutionEvent) => void;
 }): Promise<FoundryComposition> {
   const project = await loadProjectFile(options.projectPath);
   const loaded = await loadHarnessFile(project.baselinePath);
-  const storeRoot = join(options.out, 'foundry', project.config.name);
+  const storeRoot = join(options.out, 'foundry', `${project.config.name}${options.storeSuffix ?? ''}`);
   // --fresh starts a new lineage from the baseline; without it an interrupted run resumes.
   if (options.fresh) await rm(storeRoot, { recursive: true, force: true });
   const { store, registry } = createEmbeddedFoundry(storeRoot);

@@ -17,9 +17,11 @@ const USAGE = `usage: harnessx <command> [flags]
 
 commands:
   compare                                 baseline vs hand-tuned harness on the household held-out split
-  evolve --project FILE [--cycles N] [--fresh] [--json]
+  evolve --project FILE [--cycles N] [--fresh] [--json] [--coevolve]
                                           evolve a harness from its traces (digest, plan, evolve, critic, gate);
-                                          report .harnessx/report.html; resumes an interrupted run unless --fresh (npm start)
+                                          report .harnessx/report.html; resumes an interrupted run unless --fresh (npm start);
+                                          --coevolve: then again with a training round after each cycle (simulated
+                                          worker: its knobs are trained) and harness-only vs co-evolved in the report
   run --harness FILE [--suite household] [--split adaptation|heldout] [--k 3] [--concurrency 4] [--seed 0] [--json]
                                           score one harness; traces under .harnessx/traces/, report .harnessx/report.html
   trace inspect FILE... [--json]          read OTLP/JSON trace files (ours or another tool's) and summarise them

@@ -20,4 +20,21 @@ export {
 } from './dynamodb-registry.ts';
 export { type FunctionEnv, parseFunctionEnv } from './function-env.ts';
 export { createS3ArtifactStore, type S3ArtifactStoreOptions } from './s3-artifact-store.ts';
+export {
+  buildCreateTrainingJobRequest,
+  CHECKPOINT_LOCAL_PATH,
+  TRAINING_ENTRY_POINT,
+  TRAINING_METRIC_DEFINITIONS,
+} from './sagemaker/create-request.ts';
+export { DLC_REGISTRY_ACCOUNTS, ecrDomain, resolveTrainingImageUri } from './sagemaker/image-uri.ts';
+export {
+  createSageMakerTrainingBackend,
+  type SageMakerTrainingBackendOptions,
+} from './sagemaker/sagemaker-training-backend.ts';
+export {
+  parseTrainingJobStateChange,
+  TRAINING_STATE_CHANGE_DETAIL_TYPE,
+  TRAINING_STATE_CHANGE_SOURCE,
+  type TrainingJobStateChange,
+} from './sagemaker/state-change-event.ts';
 export { createSqsWorkQueue, type SqsWorkQueueOptions } from './sqs-work-queue.ts';

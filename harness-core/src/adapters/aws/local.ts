@@ -15,3 +15,11 @@ export {
 } from './emulators.ts';
 export * from './local-stack/index.ts';
 export * from './s3-upload.ts';
+export {
+  type RecordedSageMakerRequest,
+  type SageMakerStub,
+  type SageMakerStubOptions,
+  type StubJobStatus,
+  type StubJobUpdate,
+  startSageMakerStub,
+} from './sagemaker/sagemaker-stub.ts';

@@ -1,5 +1,10 @@
-/** The best held-out score any accepted version reached: the gate's "no drift below the best" input. */
+/**
+ * The best held-out score any accepted version reached: the gate's "no drift below the best" input.
+ * It is kept per worker model: once co-evolution trains a new model, a score measured with the old
+ * one says nothing about versions run with the new one, so the new model starts its own record.
+ */
 
+import { z } from 'zod';
 import type { Evaluation } from '../artifacts/evaluation.ts';
 import { type BestAcceptedVersion, bestAcceptedSchema } from '../gate/gate-input.ts';
 import { readArtifact, writeMutable, zodCodec } from './artifact-io.ts';
@@ -7,12 +12,28 @@ import type { CycleDeps } from './cycle-deps.ts';
 
 const key = (project: string) => `projects/${project}/best-accepted.json`;
 
+const storedSchema = z
+  .object({
+    contentId: z.string(),
+    heldoutSuccesses: z.number(),
+    heldoutRollouts: z.number(),
+    /** `provider:modelId` of the worker the score was measured with (absent in older files: the first model). */
+    workerModel: z.string().min(1).optional(),
+  })
+  .strict();
+
+const workerModelOf = (deps: CycleDeps) => `${deps.worker.model.provider}:${deps.worker.model.modelId}`;
+
+async function loadStored(deps: CycleDeps) {
+  return readArtifact(deps.store, key(deps.project.name), zodCodec(storedSchema, 'best accepted version'));
+}
+
 export async function loadBestAccepted(deps: CycleDeps): Promise<BestAcceptedVersion | undefined> {
-  return readArtifact(
-    deps.store,
-    key(deps.project.name),
-    zodCodec(bestAcceptedSchema, 'best accepted version'),
-  );
+  const stored = await loadStored(deps);
+  if (!stored || (stored.workerModel !== undefined && stored.workerModel !== workerModelOf(deps)))
+    return undefined;
+  const { workerModel: _model, ...best } = stored;
+  return bestAcceptedSchema.parse(best);
 }
 
 export function heldoutCounts(contentId: string, evaluation: Evaluation): BestAcceptedVersion {
@@ -28,6 +49,10 @@ export function heldoutCounts(contentId: string, evaluation: Evaluation): BestAc
 export async function recordAccepted(deps: CycleDeps, candidate: BestAcceptedVersion): Promise<void> {
   const best = await loadBestAccepted(deps);
   const rate = (v: BestAcceptedVersion) => v.heldoutSuccesses / v.heldoutRollouts;
-  if (!best || rate(candidate) > rate(best))
-    await writeMutable(deps.store, key(deps.project.name), candidate);
+  if (!best || rate(candidate) > rate(best)) {
+    await writeMutable(deps.store, key(deps.project.name), {
+      ...candidate,
+      workerModel: workerModelOf(deps),
+    });
+  }
 }

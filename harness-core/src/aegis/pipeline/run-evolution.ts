@@ -23,6 +23,8 @@ export interface EvolutionSummary {
   tokens: { input: number; output: number; costUsd: number };
   stoppedBecause: 'max-cycles' | 'patience' | 'token-budget' | 'cost-budget';
   cycleStates: CycleState[];
+  /** The worker model each cycle ran with (co-evolution trains a new one between cycles). */
+  workerByCycle: { cycleId: string; modelId: string }[];
 }
 
 export interface RunEvolutionOptions {
@@ -37,6 +39,11 @@ export interface RunEvolutionOptions {
    * killed run can be resumed at once instead of after the lease expires.
    */
   isOwnerAlive?: (owner: string) => boolean;
+  /**
+   * Co-evolution: called after every cycle (a resumed run calls it again for finished cycles, so it
+   * must be deterministic); a returned worker is used from the next cycle on, and for the final score.
+   */
+  afterCycle?: (state: CycleState, deps: CycleDeps) => Promise<CycleDeps['worker'] | undefined>;
 }
 
 const LEASE_TTL_MS = 6 * 60 * 60 * 1000;
@@ -67,6 +74,8 @@ export async function runEvolution(deps: CycleDeps, options: RunEvolutionOptions
     const tokens = { input: 0, output: 0, costUsd: 0 };
     let withoutAcceptance = 0;
     let stoppedBecause: EvolutionSummary['stoppedBecause'] = 'max-cycles';
+    let cycleDeps = deps;
+    const workerByCycle: EvolutionSummary['workerByCycle'] = [];
     for (let index = 1; index <= maxCycles; index++) {
       const current = await deps.registry.getCurrent(deps.harnessName);
       if (!current) throw new SystemError(`no current version for harness ${deps.harnessName}`);
@@ -74,8 +83,11 @@ export async function runEvolution(deps: CycleDeps, options: RunEvolutionOptions
       const state =
         existing?.stage === 'done'
           ? existing
-          : await runCycle(deps, existing ?? newCycleState(deps.project.name, index, current.contentId));
+          : await runCycle(cycleDeps, existing ?? newCycleState(deps.project.name, index, current.contentId));
       states.push(state);
+      workerByCycle.push({ cycleId: state.cycleId, modelId: cycleDeps.worker.model.modelId });
+      const trained = await options.afterCycle?.(state, cycleDeps);
+      if (trained) cycleDeps = { ...cycleDeps, worker: trained };
       for (const usage of Object.values(state.tokensByStage)) {
         tokens.input += usage.input;
         tokens.output += usage.output;
@@ -107,12 +119,12 @@ export async function runEvolution(deps: CycleDeps, options: RunEvolutionOptions
     const final = await deps.registry.getCurrent(deps.harnessName);
     const finalId = final?.contentId ?? baselineId;
     const lastCycle = states.at(-1)?.cycleId ?? cycleIdFor(deps.project.name, 1);
-    const scoreOf = async (contentId: string) => {
+    const scoreOf = async (contentId: string, scoring: CycleDeps) => {
       const spec = await loadVersionSpec(deps, contentId);
       const seed = policies.seed;
       const base = { cycleId: lastCycle, stage: 'done' as const, spec, contentId, seed };
-      const adaptation = await evaluateCached(deps, { ...base, split: 'adaptation' });
-      const heldout = await evaluateCached(deps, { ...base, split: 'heldout' });
+      const adaptation = await evaluateCached(scoring, { ...base, split: 'adaptation' });
+      const heldout = await evaluateCached(scoring, { ...base, split: 'heldout' });
       return {
         adaptation: adaptation.evaluation.successRate,
         heldout: heldout.evaluation.successRate,
@@ -120,14 +132,15 @@ export async function runEvolution(deps: CycleDeps, options: RunEvolutionOptions
       };
     };
     return {
-      baseline: await scoreOf(baselineId),
-      final: await scoreOf(finalId),
+      baseline: await scoreOf(baselineId, deps),
+      final: await scoreOf(finalId, cycleDeps),
       cycles: states.length,
       accepted: states.filter((s) => s.outcome?.status === 'accepted').length,
       rejected,
       tokens,
       stoppedBecause,
       cycleStates: states,
+      workerByCycle,
     };
   } finally {
     await deps.registry.releaseLease(leaseName, options.owner);

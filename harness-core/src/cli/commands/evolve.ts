@@ -10,6 +10,8 @@ import { collectEvolutionReport } from '../../aegis/pipeline/report-data.ts';
 import { type EvolutionSummary, runEvolution } from '../../aegis/pipeline/run-evolution.ts';
 import { SIMULATED_MODEL_NOTICE } from '../../aegis/worker-models.ts';
 import { parseCommandLine } from '../args.ts';
+import { renderCoevolutionSection } from '../coevolution-report-html.ts';
+import { runCoevolution } from '../coevolve-run.ts';
 import { renderEvolveReport } from '../evolve-report-html.ts';
 import { createEvolveView } from '../evolve-view.ts';
 import { composeFoundry } from '../foundry-deps.ts';
@@ -24,6 +26,7 @@ const evolveFlagsSchema = z
     out: z.string().default('.harnessx'),
     json: z.boolean().default(false),
     fresh: z.boolean().default(false),
+    coevolve: z.boolean().default(false),
   })
   .strict();
 
@@ -37,6 +40,7 @@ export async function evolveCommand(argv: string[], io: CliIo): Promise<number> 
       out: { type: 'string' },
       json: { type: 'boolean' },
       fresh: { type: 'boolean' },
+      coevolve: { type: 'boolean' },
     },
     evolveFlagsSchema,
   );
@@ -59,21 +63,55 @@ export async function evolveCommand(argv: string[], io: CliIo): Promise<number> 
     isOwnerAlive: isLeaseOwnerAlive,
   });
   view.finish();
-  const data = await collectEvolutionReport(deps, summary);
+  const coevolution = flags.coevolve
+    ? await runCoevolution({
+        projectPath: flags.project,
+        out: flags.out,
+        fresh: flags.fresh,
+        ...(flags.cycles === undefined ? {} : { cycles: flags.cycles }),
+        io,
+      })
+    : undefined;
+  // With --coevolve the report follows the co-evolved run and compares it with the harness-only one.
+  const reported = coevolution ? coevolution.composition : composition;
+  const reportedSummary = coevolution ? coevolution.summary : summary;
+  const data = await collectEvolutionReport(reported.deps, reportedSummary);
   const html = renderEvolveReport({
     data,
     generatedAt: new Date().toISOString(),
     modelDescription: models.description,
     simulated: models.simulated,
+    ...(coevolution
+      ? {
+          extraSections: renderCoevolutionSection({
+            harnessOnly: summary,
+            coevolved: coevolution.summary,
+            rounds: coevolution.rounds,
+            backend: 'simulated',
+          }),
+        }
+      : {}),
   });
   await mkdir(flags.out, { recursive: true });
   const reportPath = join(flags.out, 'report.html');
   await writeFile(reportPath, html);
-  await writeFile(join(composition.storeRoot, 'report.html'), html);
+  await writeFile(join(reported.storeRoot, 'report.html'), html);
   if (flags.json) {
-    io.stdout.write(`${JSON.stringify(jsonSummary(summary))}\n`);
+    const json = coevolution
+      ? {
+          ...jsonSummary(summary),
+          coevolved: { ...jsonSummary(coevolution.summary), rounds: coevolution.rounds.length },
+        }
+      : jsonSummary(summary);
+    io.stdout.write(`${JSON.stringify(json)}\n`);
   } else {
-    io.stdout.write(`${formatEvolutionSummary(summary)}\nreport: ${reportPath}\n`);
+    io.stdout.write(`${formatEvolutionSummary(summary)}\n`);
+    if (coevolution) {
+      io.stdout.write(
+        `\nco-evolved (harness + simulated training):\n${formatEvolutionSummary(coevolution.summary)}\n`,
+      );
+    }
+    io.stdout.write(`report: ${reportPath}\n`);
   }
   return 0;
 }
