@@ -2,14 +2,22 @@
  * `HarnessFoundry`: the whole serverless foundry (DESIGN §9) as one construct, so it can live in
  * any CDK app: the artifact bucket, the registry and idempotency tables, one `PipelineStage` per
  * stage of the shared topology, the QuickJS sandbox layer, least-privilege grants per function,
- * alarms, and optionally the projects deployed into the bucket.
+ * alarms, the training loop (the SageMaker training role, the trainer code in the bucket and the
+ * EventBridge rule on training-job state changes), and optionally the projects deployed into the bucket.
  *
  * @example
  * const household = await loadFoundryProjectFiles('examples/projects/household.yaml');
  * const stack = new Stack(app, 'Evolve');
  * new HarnessFoundry(stack, 'Foundry', { projects: [household], alarmEmail: 'ops@example.com' });
  */
-import { FUNCTION_ENV, PIPELINE_STAGES, type PipelineQueueName, SystemError } from '@harnessx/core';
+import { join } from 'node:path';
+import {
+  FUNCTION_ENV,
+  PIPELINE_STAGES,
+  type PipelineQueueName,
+  SystemError,
+  TRAINING_EVENTS_QUEUE,
+} from '@harnessx/core';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -23,6 +31,10 @@ import { FoundryTables } from './constructs/foundry-tables.ts';
 import { PipelineStage } from './constructs/pipeline-stage.ts';
 import { ProjectFilesDeployment } from './constructs/project-files-deployment.ts';
 import { QuickJsSandboxLayer } from './constructs/quickjs-sandbox-layer.ts';
+import { TrainerCode } from './constructs/trainer-code.ts';
+import { TrainingEventsRule } from './constructs/training-events-rule.ts';
+import { BASE_MODELS_PREFIX, TrainingJobRole } from './constructs/training-job-role.ts';
+import { grantTrainingLaunch } from './constructs/training-launch-access.ts';
 import { parseInput } from './parse-input.ts';
 import type { FoundryProjectFiles } from './project-files.ts';
 import { REPOSITORY_ROOT } from './repository-root.ts';
@@ -64,11 +76,41 @@ export interface HarnessFoundryProps {
   readonly repositoryRoot?: string;
 }
 
+/** The function that starts training jobs (it alone passes the training role). */
+const TRAINING_LAUNCHER = 'train-launch';
+
+const trainingSettingsSchema = z.object({
+  training: z.object({ baseModelPrefix: z.string() }).optional(),
+});
+
+/** The training role reads base weights under `base-models/` only; a project pointing elsewhere fails here. */
+function checkBaseModelPrefix(projectJson: string, ctx: z.RefinementCtx, index: number): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(projectJson);
+  } catch {
+    ctx.addIssue({ code: 'custom', path: [index, 'projectJson'], message: 'expected JSON' });
+    return;
+  }
+  const prefix = trainingSettingsSchema.safeParse(parsed).data?.training?.baseModelPrefix;
+  if (prefix !== undefined && !prefix.startsWith(BASE_MODELS_PREFIX)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [index, 'projectJson', 'training', 'baseModelPrefix'],
+      message: `expected a key prefix under ${BASE_MODELS_PREFIX} (the training role reads base weights there only), got "${prefix}"`,
+    });
+  }
+}
+
 const propsSchema = z.object({
   projects: z
     .array(z.object({ name: z.string().min(1), projectJson: z.string(), baselineJson: z.string() }))
     .refine((projects) => new Set(projects.map((p) => p.name)).size === projects.length, {
       message: 'two projects share a name',
+    })
+    .superRefine((projects, ctx) => {
+      for (const [index, project] of projects.entries())
+        checkBaseModelPrefix(project.projectJson, ctx, index);
     })
     .optional(),
   modelSecretName: z
@@ -90,6 +132,9 @@ export class HarnessFoundry extends Construct {
   readonly sandboxLayer: QuickJsSandboxLayer;
   readonly alarms: FoundryAlarms;
   readonly modelSecret: ISecret | undefined;
+  readonly trainingRole: TrainingJobRole;
+  readonly trainerCode: TrainerCode;
+  readonly trainingEvents: TrainingEventsRule;
 
   constructor(scope: Construct, id: string, props: HarnessFoundryProps = {}) {
     super(scope, id);
@@ -119,6 +164,21 @@ export class HarnessFoundry extends Construct {
     this.modelSecret = checked.modelSecretName
       ? Secret.fromSecretNameV2(this, 'ModelSecret', checked.modelSecretName)
       : undefined;
+    this.trainerCode = new TrainerCode(this, 'TrainerCode', {
+      artifacts: this.artifacts,
+      trainingDir: join(repositoryRoot, 'training'),
+    });
+    this.trainingRole = new TrainingJobRole(this, 'TrainingJobRole', {
+      artifacts: this.artifacts,
+      trainerCodeKey: this.trainerCode.key,
+    });
+    const trainingEventsStage = this.stages.find((s) => s.definition.queue === TRAINING_EVENTS_QUEUE);
+    if (!trainingEventsStage)
+      throw new SystemError(`the shared topology has no ${TRAINING_EVENTS_QUEUE} queue`);
+    this.trainingEvents = new TrainingEventsRule(this, 'TrainingEvents', {
+      queue: trainingEventsStage.queue,
+      deadLetterQueue: trainingEventsStage.deadLetterQueue,
+    });
     for (const stage of this.stages) this.wire(stage, queues);
     this.alarms = new FoundryAlarms(this, 'Alarms', {
       stages: this.stages,
@@ -143,6 +203,11 @@ export class HarnessFoundry extends Construct {
     fn.addEnvironment(FUNCTION_ENV.idempotencyTable, this.tables.idempotency.tableName);
     for (const [name, queue] of queues) fn.addEnvironment(FUNCTION_ENV.queueUrl(name), queue.queueUrl);
     if (this.modelSecret) fn.addEnvironment(FUNCTION_ENV.modelSecret, this.modelSecret.secretName);
+    fn.addEnvironment(FUNCTION_ENV.trainingRoleArn, this.trainingRole.role.roleArn);
+    fn.addEnvironment(FUNCTION_ENV.trainerCodeUri, this.trainerCode.s3Uri);
+    if (stage.definition.functionName === TRAINING_LAUNCHER) {
+      grantTrainingLaunch(stage.handler.role, this.trainingRole.role);
+    }
     grantFoundryAccess({
       role: stage.handler.role,
       functionName: stage.definition.functionName,

@@ -69,6 +69,24 @@ export const STORE_ACCESS: Readonly<Record<string, StoreAccess>> = {
       'projects/*/best-accepted.json',
       errorsOf('critic'),
     ],
+    // train: once a cycle is published, the replay buffer may hold enough groups for a job.
+    sendsTo: ['digest', 'train'],
+  },
+  'train-launch': {
+    // datasets/grpo/: the replay buffer's groups; projects/: the training settings; cycles/: the
+    // published cycle the job follows; harnesses/: the version whose worker is fine-tuned.
+    read: ['datasets/grpo/*', ...CYCLE_READS],
+    // datasets/grpo/training/: the job's composed dataset; models/<job>/job.json: what it launched.
+    write: ['datasets/grpo/training/*', 'models/*', errorsOf('train-launch')],
+    sendsTo: [],
+  },
+  'train-complete': {
+    // models/: job.json of the finished job; inbox/: the traces the next cycle takes (their
+    // consumption is recorded in the registry table, so inbox/ is read, never written).
+    read: ['models/*', ...CYCLE_READS, 'inbox/*'],
+    // models/: the registered model and the job's outcome; cycles/: the next cycle's state;
+    // harnesses/: the baseline a cycle start publishes when the project has no current version.
+    write: ['models/*', 'cycles/*', 'harnesses/*', errorsOf('train-complete')],
     sendsTo: ['digest'],
   },
 };

@@ -101,11 +101,27 @@ describe('least privilege where it matters', () => {
     }
   });
 
-  it('only the critic (publish) and ingest (registration) write harness versions', () => {
-    const writers = PIPELINE_STAGES.map((s) => s.functionName).filter((name) =>
-      puts(name).includes(`${bucketArn()}/harnesses/*`),
-    );
-    expect(writers.sort()).toEqual(['critic', 'trace-ingest']);
+  const writersOf = (pattern: string) =>
+    PIPELINE_STAGES.map((s) => s.functionName)
+      .filter((name) => puts(name).includes(`${bucketArn()}/${pattern}`))
+      .sort();
+
+  it('only the critic (publish) and the cycle starters (baseline registration) write harness versions', () => {
+    expect(writersOf('harnesses/*')).toEqual(['critic', 'trace-ingest', 'train-complete']);
+  });
+
+  it('only the training functions write models/, and only train-launch composes training datasets', () => {
+    expect(writersOf('models/*')).toEqual(['train-complete', 'train-launch']);
+    expect(writersOf('datasets/grpo/training/*')).toEqual(['train-launch']);
+    expect(puts('train-launch')).not.toContain(`${bucketArn()}/cycles/*`);
+    expect(puts('train-complete')).not.toContain(`${bucketArn()}/inbox/*`);
+    expect(puts('train-complete')).not.toContain(`${bucketArn()}/datasets/grpo/*`);
+  });
+
+  it('the critic hands published cycles to training; train-complete starts the next cycle', () => {
+    expect(storeAccessFor('critic').sendsTo).toContain('train');
+    expect(storeAccessFor('train-complete').sendsTo).toEqual(['digest']);
+    expect(storeAccessFor('train-launch').sendsTo).toEqual([]);
   });
 
   it('no function writes traces/ and no function can touch the whole bucket', () => {

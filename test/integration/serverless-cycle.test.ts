@@ -22,7 +22,10 @@ import {
 import type { CycleState } from '../../harness-core/src/aegis/artifacts/cycle-state.ts';
 import { registerProject } from '../../harness-core/src/aegis/distributed/index.ts';
 import { type ArtifactStore, storeKeys } from '../../harness-core/src/ports/artifact-store.ts';
-import type { PipelineQueueName } from '../../harness-core/src/ports/foundry-topology.ts';
+import {
+  PIPELINE_QUEUE_NAMES,
+  type PipelineQueueName,
+} from '../../harness-core/src/ports/foundry-topology.ts';
 import {
   householdTraceFiles,
   loadHouseholdProject,
@@ -131,7 +134,7 @@ describe('the serverless foundry on the local stack', () => {
         string
       >,
     });
-    expect(depths).toHaveLength(6);
+    expect(depths).toHaveLength(PIPELINE_QUEUE_NAMES.length);
     for (const { queue, depth, deadLetters } of depths) {
       expect({ queue, ...depth, deadLetters }).toMatchObject({
         queue,

@@ -6,7 +6,7 @@
 
 import { SUITE_FACTORIES } from '../environments/suites.ts';
 import { InputError } from '../errors.ts';
-import type { HarnessSpec } from '../harness/spec.ts';
+import type { HarnessSpec, ModelConfig } from '../harness/spec.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { Registry } from '../ports/registry.ts';
 import { createBuiltinRegistry } from '../processors/index.ts';
@@ -23,6 +23,11 @@ export interface ComposeCycleDepsOptions {
   baselineSpec: HarnessSpec;
   store: ArtifactStore;
   registry: Registry;
+  /**
+   * The worker model this cycle runs with, when it is not the baseline's (a model version trained
+   * between cycles). The harness spec is untouched: its content id does not depend on the model.
+   */
+  worker?: ModelConfig & { fallback?: ModelConfig };
   /** Where model credentials are read from (never written anywhere). */
   env: Readonly<Record<string, string | undefined>>;
   /** Names the project's origin in error messages (a file path, a store key). */
@@ -55,7 +60,7 @@ export function composeCycleDeps(options: ComposeCycleDepsOptions): {
   }
   const suite = factory();
   const env = options.env as NodeJS.ProcessEnv;
-  const models = createWorkerModels(baselineSpec.models.worker, env, source);
+  const models = createWorkerModels(options.worker ?? baselineSpec.models.worker, env, source);
   const metaConfig = project.models.meta ?? baselineSpec.models.meta;
   const meta = metaConfig
     ? createModelFromConfig(metaConfig, env, {}, { path: 'models.meta', source })

@@ -22,6 +22,46 @@ export const projectSchema = z
       .object({ worker: modelRoleSchema.optional(), meta: modelRoleSchema.optional() })
       .strict()
       .default({}),
+    /**
+     * Fine-tuning the worker between cycles on the serverless foundry (SageMaker, cross-harness
+     * GRPO). Absent: the foundry evolves the harness only.
+     */
+    training: z
+      .object({
+        /** Start a job once the replay buffer holds this many groups of the current worker. */
+        minGroups: z.number().int().min(1).max(100_000).default(8),
+        /** Key prefix in the artifact bucket holding the base weights and tokenizer (the `model` channel). */
+        baseModelPrefix: z
+          .string()
+          .regex(/^[A-Za-z0-9._\-/]+\/$/, 'expected a key prefix ending in "/"')
+          .refine((prefix) => !prefix.split('/').includes('..'), 'expected no ".." segment'),
+        instanceType: z.string().min(1).default('ml.g5.2xlarge'),
+        volumeSizeGb: z.number().int().min(1).max(16384).default(100),
+        maxRuntimeSeconds: z.number().int().min(60).default(7200),
+        maxWaitSeconds: z.number().int().min(60).default(14400),
+        /** `hf` trains the weights above (LoRA); `tiny` is the trainer's toy model, for smoke runs. */
+        modelBackend: z.enum(['hf', 'tiny']).default('hf'),
+        image: z
+          .object({
+            pytorchVersion: z.string(),
+            transformersVersion: z.string(),
+            pythonVersion: z.string(),
+            cudaVersion: z.string(),
+            os: z.string(),
+          })
+          .strict()
+          .default({
+            pytorchVersion: '2.5.1',
+            transformersVersion: '4.49.0',
+            pythonVersion: 'py311',
+            cudaVersion: 'cu124',
+            os: 'ubuntu22.04',
+          }),
+        /** Trainer knobs (spec §6), passed as the job's `config` hyperparameter. */
+        trainerConfig: z.record(z.string(), z.unknown()).default({}),
+      })
+      .strict()
+      .optional(),
     policies: z
       .object({
         /** Candidates per cycle. */

@@ -2,8 +2,8 @@
  * Co-evolution on the embedded default with the `simulated` training backend: after every harness
  * cycle, the replay buffer's groups of the current worker (on-policy only) train the simulated
  * worker's own policy knobs — a simulation of fine-tuning, standing in for LoRA on real weights — and
- * the next cycle evaluates harness × trained model together. Each trained version is stored as
- * `models/<project>/<modelId>/model.json` with its training report.
+ * the next cycle evaluates harness × trained model together. Each trained version is registered as
+ * the serverless foundry registers one (`models/<project>/<modelId>/model.json`), with its report.
  */
 import { basePolicy, policyId, ReplayBuffer } from '../coevolution/index.ts';
 import {
@@ -17,6 +17,7 @@ import {
   type ResolvedSimulatedWorkerOptions,
 } from '../testing/simulated-worker/simulated-worker-options.ts';
 import type { CycleState } from './artifacts/cycle-state.ts';
+import { registerModelVersion } from './distributed/model-versions.ts';
 import type { CycleDeps } from './pipeline/cycle-deps.ts';
 import { createWorkerModels } from './worker-models.ts';
 
@@ -36,8 +37,9 @@ export interface SimulatedTrainingRounds {
   rounds: TrainingRound[];
 }
 
-export const modelVersionKey = (project: string, modelId: string) =>
-  `models/${project}/${modelId}/model.json`;
+/** The training round's report, beside the model version record. */
+export const trainingReportKey = (project: string, modelId: string) =>
+  `models/${project}/${modelId}/training-report.json`;
 
 export function createSimulatedTrainingRounds(options: {
   /** The worker block training starts from (`provider: simulated`). */
@@ -65,20 +67,16 @@ export function createSimulatedTrainingRounds(options: {
     });
     const modelId = simulatedModelVersion(trained.options);
     const { modelId: _previous, ...knobs } = trained.options;
+    await registerModelVersion(deps, {
+      schema: 'harnessx.model-version/1',
+      project: deps.project.name,
+      modelId,
+      worker: { provider: 'simulated', model: modelId, options: knobs },
+      trainedBy: { backend: 'simulated', cycleId: state.cycleId },
+    });
     await deps.store.put(
-      modelVersionKey(deps.project.name, modelId),
-      `${JSON.stringify(
-        {
-          schema: 'harnessx.model-version/1',
-          provider: 'simulated',
-          model: modelId,
-          options: knobs,
-          trainedAfterCycle: state.cycleId,
-          report: trained.report,
-        },
-        null,
-        2,
-      )}\n`,
+      trainingReportKey(deps.project.name, modelId),
+      `${JSON.stringify(trained.report, null, 2)}\n`,
     );
     const round: TrainingRound = {
       afterCycle: state.cycleId,

@@ -36,6 +36,7 @@ export {
   parseGroupsJsonl,
   parseManifest,
   readGroupDataset,
+  serializeManifest,
   writeGroupDataset,
 } from './dataset-io.ts';
 export type {

@@ -4,7 +4,16 @@
  */
 
 /** Queues of the pipeline; each feeds one function and has its own dead-letter queue. */
-export const PIPELINE_QUEUE_NAMES = ['ingest', 'digest', 'plan', 'evolve', 'evaluate', 'critic'] as const;
+export const PIPELINE_QUEUE_NAMES = [
+  'ingest',
+  'digest',
+  'plan',
+  'evolve',
+  'evaluate',
+  'critic',
+  'train',
+  'training-events',
+] as const;
 export type PipelineQueueName = (typeof PIPELINE_QUEUE_NAMES)[number];
 
 export interface PipelineStageDefinition {
@@ -97,7 +106,33 @@ export const PIPELINE_STAGES: readonly PipelineStageDefinition[] = [
     maxReceiveCount: 3,
     usesSandbox: true,
   },
+  {
+    queue: 'train',
+    functionName: 'train-launch',
+    description: 'Starts a GRPO training job when the replay buffer holds enough groups',
+    timeoutSeconds: 120,
+    memoryMb: 512,
+    batchSize: 1,
+    maxBatchingWindowSeconds: 0,
+    maxReceiveCount: 3,
+    usesSandbox: false,
+  },
+  {
+    // Fed by the EventBridge rule on "SageMaker Training Job State Change" (the events are its bodies).
+    queue: 'training-events',
+    functionName: 'train-complete',
+    description: 'Registers the model a finished training job produced and starts the next cycle with it',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    maxReceiveCount: 3,
+    usesSandbox: false,
+  },
 ];
+
+/** The queue the EventBridge rule on SageMaker training-job state changes delivers to. */
+export const TRAINING_EVENTS_QUEUE: PipelineQueueName = 'training-events';
 
 /** The artifact bucket: S3 notifications for these keys go to the `ingest` queue. */
 export const TRACE_NOTIFICATION = { prefix: 'traces/', queue: 'ingest' as PipelineQueueName } as const;
@@ -155,4 +190,8 @@ export const FUNCTION_ENV = {
   },
   /** ARN or name of the Secrets Manager secret with model credentials (a JSON object of env names). */
   modelSecret: 'HARNESSX_MODEL_SECRET',
+  /** ARN of the role SageMaker training jobs run as (train-launch passes it). */
+  trainingRoleArn: 'HARNESSX_TRAINING_ROLE_ARN',
+  /** s3 URI of the trainer's `sourcedir.tar.gz` (training/ packaged by the CDK app). */
+  trainerCodeUri: 'HARNESSX_TRAINER_CODE_URI',
 } as const;

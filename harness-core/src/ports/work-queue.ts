@@ -19,7 +19,7 @@ const storeKeySchema = z
   .regex(/^[A-Za-z0-9._\-/=+@]+$/, 'expected a store key (letters, digits and ._-/=+@)')
   .refine((key) => !key.split('/').includes('..') && !key.startsWith('/'), 'expected a relative store key');
 
-export const STAGE_MESSAGE_TYPES = ['digest', 'plan', 'evolve', 'evaluate', 'critic'] as const;
+export const STAGE_MESSAGE_TYPES = ['digest', 'plan', 'evolve', 'evaluate', 'critic', 'train'] as const;
 export type StageMessageType = (typeof STAGE_MESSAGE_TYPES)[number];
 
 export const stageMessageSchema = z
@@ -37,13 +37,17 @@ export const stageMessageSchema = z
 
 export type StageMessage = z.output<typeof stageMessageSchema>;
 
-/** Which queue carries which message type (the `ingest` queue carries S3 notifications only). */
+/**
+ * Which queue carries which message type (the `ingest` queue carries S3 notifications and
+ * `training-events` EventBridge events only).
+ */
 export const QUEUE_OF_MESSAGE: Record<StageMessageType, PipelineQueueName> = {
   digest: 'digest',
   plan: 'plan',
   evolve: 'evolve',
   evaluate: 'evaluate',
   critic: 'critic',
+  train: 'train',
 };
 
 /** Validates an envelope (object form); throws `InputError` naming the field. */

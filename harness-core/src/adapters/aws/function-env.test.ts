@@ -27,10 +27,26 @@ describe('parseFunctionEnv', () => {
         evolve: queueUrl('evolve'),
         evaluate: queueUrl('evaluate'),
         critic: queueUrl('critic'),
+        train: queueUrl('train'),
+        'training-events': queueUrl('training-events'),
       },
       region: 'eu-west-1',
       endpoints: {},
     });
+  });
+
+  it('reads the training role and trainer code together, and refuses malformed ones by name', () => {
+    const training = {
+      [FUNCTION_ENV.trainingRoleArn]: 'arn:aws:iam::123456789012:role/harnessx-training',
+      [FUNCTION_ENV.trainerCodeUri]: 's3://harnessx-artifacts-123/code/trainer/abc/sourcedir.tar.gz',
+    };
+    expect(parseFunctionEnv({ ...validEnv, ...training }).training).toEqual({
+      roleArn: 'arn:aws:iam::123456789012:role/harnessx-training',
+      codeUri: 's3://harnessx-artifacts-123/code/trainer/abc/sourcedir.tar.gz',
+    });
+    expect(() =>
+      parseFunctionEnv({ ...validEnv, ...training, [FUNCTION_ENV.trainerCodeUri]: 's3://bucket/code.zip' }),
+    ).toThrow(new RegExp(FUNCTION_ENV.trainerCodeUri));
   });
 
   it('takes the model secret and the emulator endpoints when set, and defaults the region', () => {

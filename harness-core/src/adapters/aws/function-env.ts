@@ -16,6 +16,8 @@ export interface FunctionEnv {
   queueUrls: Record<PipelineQueueName, string>;
   /** ARN or name of the Secrets Manager secret with model credentials, when the function has one. */
   modelSecret?: string;
+  /** The role training jobs run as and the trainer's code: set for the functions that launch jobs. */
+  training?: { roleArn: string; codeUri: string };
   region: string;
   /** Emulator endpoints (the local stack); absent on AWS. */
   endpoints: { s3?: string; sqs?: string; dynamodb?: string };
@@ -44,6 +46,21 @@ const envSchema = z.object({
     PIPELINE_QUEUE_NAMES.map((queue) => [FUNCTION_ENV.queueUrl(queue), present(queueUrl(queue))]),
   ),
   [FUNCTION_ENV.modelSecret]: present(z.string().max(2048).optional()),
+  [FUNCTION_ENV.trainingRoleArn]: present(
+    z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'expected an IAM role ARN')
+      .optional(),
+  ),
+  [FUNCTION_ENV.trainerCodeUri]: present(
+    z
+      .string()
+      .regex(
+        /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+\.tar\.gz$/,
+        'expected the s3 URI of sourcedir.tar.gz',
+      )
+      .optional(),
+  ),
   AWS_REGION: present(
     z
       .string()
@@ -74,6 +91,8 @@ export function parseFunctionEnv(env: Readonly<Record<string, string | undefined
     if (value !== undefined) endpoints[service] = value;
   }
   const modelSecret = parsed[FUNCTION_ENV.modelSecret];
+  const roleArn = parsed[FUNCTION_ENV.trainingRoleArn];
+  const codeUri = parsed[FUNCTION_ENV.trainerCodeUri];
   return {
     bucket: read(FUNCTION_ENV.bucket),
     registryTable: read(FUNCTION_ENV.registryTable),
@@ -82,6 +101,7 @@ export function parseFunctionEnv(env: Readonly<Record<string, string | undefined
       PIPELINE_QUEUE_NAMES.map((queue) => [queue, read(FUNCTION_ENV.queueUrl(queue))]),
     ) as Record<PipelineQueueName, string>,
     ...(modelSecret === undefined ? {} : { modelSecret }),
+    ...(roleArn !== undefined && codeUri !== undefined ? { training: { roleArn, codeUri } } : {}),
     region: parsed.AWS_REGION ?? DEFAULT_AWS_REGION,
     endpoints,
   };

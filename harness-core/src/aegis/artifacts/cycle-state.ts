@@ -4,6 +4,7 @@
  * key, never inlined.
  */
 import { z } from 'zod';
+import { modelConfigSchema } from '../../harness/spec.ts';
 import { contentIdSchema, cycleIdSchema } from './common.ts';
 import { defineArtifact } from './define-artifact.ts';
 
@@ -64,6 +65,8 @@ export const cycleStateSchema = z
       .strict()
       .optional(),
     tokensByStage: z.record(z.string(), stageTokensSchema),
+    /** The worker model the cycle runs with when it is a trained version, pinned at the cycle's start. */
+    workerModel: modelConfigSchema.optional(),
     /** Set when the cycle runs on the serverless foundry: who holds the project's cycle lease. */
     leaseOwner: z.string().min(1).max(200).optional(),
   })

@@ -13,6 +13,7 @@ import { readArtifact, writeMutable, zodCodec } from '../pipeline/artifact-io.ts
 import { cycleIdFor, newCycleState } from '../pipeline/run-cycle.ts';
 import type { ProjectConfig } from '../project.ts';
 import type { DistributedFoundry } from './foundry.ts';
+import { currentWorkerModel } from './model-versions.ts';
 import { publishBaseline } from './project-registration.ts';
 
 /** Long enough for the slowest cycle; a cycle that died mid-way frees its project after this. */
@@ -34,16 +35,20 @@ export function stageMessage(
   return { schemaVersion: 'harnessx.message/1', type, project, cycleId, idempotencyKey, refs };
 }
 
-/** Starts the project's next cycle if its trigger is met and none runs; returns its id if it did. */
+/**
+ * Starts the project's next cycle if its trigger is met (or `force`: a new worker model was
+ * registered) and none runs; returns its id if it did. The cycle is pinned to the current worker.
+ */
 export async function maybeStartCycle(
   foundry: DistributedFoundry,
   project: ProjectConfig,
   baseline: HarnessSpec,
+  options: { force?: boolean } = {},
 ): Promise<string | undefined> {
   const harnessName = baseline.name;
   const { store, registry } = foundry;
   const pending = await registry.increment(pendingCounter(project.name), 0);
-  if (pending < project.policies.triggerTraces) return undefined;
+  if (!options.force && pending < project.policies.triggerTraces) return undefined;
   const owner = `lease-${randomUUID()}`;
   if (!(await registry.acquireLease(cycleLease(project.name), owner, CYCLE_LEASE_TTL_MS))) return undefined;
   try {
@@ -60,8 +65,10 @@ export async function maybeStartCycle(
       if (entry) uploadedTraces.push(entry.traceKey);
     }
     await registry.increment(pendingCounter(project.name), -uploadedTraces.length);
+    const workerModel = await currentWorkerModel(foundry, project.name);
     const state = {
       ...newCycleState(project.name, index, current.contentId),
+      ...(workerModel ? { workerModel } : {}),
       leaseOwner: owner,
     };
     state.artifacts.uploadedTraces = uploadedTraces.sort();

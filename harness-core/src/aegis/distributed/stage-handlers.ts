@@ -5,10 +5,15 @@
  * message repeats no work and a crash between "state stored" and "next message sent" heals when the
  * message is delivered again.
  */
-import { SystemError } from '../../errors.ts';
+import { InputError, SystemError } from '../../errors.ts';
 import { storeKeys } from '../../ports/artifact-store.ts';
 import type { StageMessage } from '../../ports/work-queue.ts';
-import { CYCLE_STAGES, type CycleStage, type CycleState } from '../artifacts/cycle-state.ts';
+import {
+  CYCLE_STAGES,
+  type CycleStage,
+  type CycleState,
+  cycleStateArtifact,
+} from '../artifacts/cycle-state.ts';
 import { type Evaluation, evaluationArtifact } from '../artifacts/evaluation.ts';
 import { composeCycleDeps } from '../compose-cycle-deps.ts';
 import { readArtifact, writeMutable } from '../pipeline/artifact-io.ts';
@@ -53,9 +58,20 @@ export async function handleStageMessage(
 ): Promise<StageOutcome> {
   const project = await loadRegisteredProject(foundry.store, message.project);
   if (!project) throw new SystemError(`no project "${message.project}" is registered`);
+  if (message.type === 'train') {
+    throw new InputError('queue message', message.idempotencyKey, [
+      {
+        path: 'type',
+        message: 'train messages are handled by train-launch (launchTraining), not a cycle stage',
+      },
+    ]);
+  }
+  // Every stage of a cycle runs with the worker model pinned when the cycle started.
+  const pinned = await readArtifact(foundry.store, storeKeys.cycleState(message.cycleId), cycleStateArtifact);
   const { deps } = composeCycleDeps({
     project: project.config,
     baselineSpec: project.baselineSpec,
+    ...(pinned?.workerModel ? { worker: pinned.workerModel } : {}),
     store: foundry.store,
     registry: foundry.registry,
     env: foundry.modelEnv ?? {},
@@ -183,8 +199,15 @@ async function criticStep(step: Step, state: CycleState): Promise<StageOutcome> 
       detail: (done.outcome?.reasons ?? []).join('; '),
     });
     // Traces that arrived during the cycle may already meet the trigger for the next one.
+    // Fine-tuning between cycles, when the project trains its worker (train-launch decides whether).
+    const train = step.project.config.training
+      ? await sendOnce(step.foundry, [
+          stageMessage('train', done.project, done.cycleId, `${done.cycleId}:train`),
+        ])
+      : 0;
     const started = await maybeStartCycle(step.foundry, step.project.config, step.project.baselineSpec);
-    if (started) return { ...outcome, sent: outcome.sent + 1, detail: `started ${started}` };
+    if (started) return { ...outcome, sent: outcome.sent + train + 1, detail: `started ${started}` };
+    return { ...outcome, sent: outcome.sent + train };
   }
   return outcome;
 }

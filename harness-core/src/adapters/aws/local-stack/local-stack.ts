@@ -4,6 +4,7 @@
  * environment, the functions bundled exactly as for Lambda, the S3 notification bridge and one
  * event-source poller per stage. Only the transport is emulated; every handler is the deployed one.
  */
+
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError, SystemError } from '../../../errors.ts';
@@ -14,6 +15,7 @@ import {
   type PipelineQueueName,
   TRACE_NOTIFICATION,
 } from '../../../ports/foundry-topology.ts';
+import { type SageMakerStub, startSageMakerStub } from '../sagemaker/sagemaker-stub.ts';
 import { type BundledFunction, bundleFunctions, findBundles } from './bundle-functions.ts';
 import {
   type EventSourcePoller,
@@ -60,6 +62,8 @@ export interface LocalStack {
   bundles: BundledFunction[];
   pollers: EventSourcePoller[];
   bridge: NotificationBridge;
+  /** The SageMaker stub train-launch sends its CreateTrainingJob requests to (a test double). */
+  sagemaker: SageMakerStub;
   /** The functions' environment as set in this process. */
   environment: Readonly<Record<string, string>>;
   /** Resolves when no queue holds work and nothing runs; throws `SystemError` at the timeout. */
@@ -69,6 +73,9 @@ export interface LocalStack {
 }
 
 /** The variables every function reads (FUNCTION_ENV), pointing at the local stack. */
+/** The role local training jobs name (the stub checks its form; nothing assumes it). */
+export const LOCAL_TRAINING_ROLE_ARN = 'arn:aws:iam::000000000000:role/harnessx-local-training';
+
 export function localFunctionEnvironment(
   endpoints: LocalEndpoints,
   resources: ProvisionedResources,
@@ -176,7 +183,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         : {}),
     });
     log(`provisioned bucket ${resources.bucket}, ${PIPELINE_QUEUE_NAMES.length} queues with DLQs, 2 tables`);
-    const environment = { ...localFunctionEnvironment(endpoints, resources), ...options.environment };
+    // SageMaker has no emulator: a stub speaking its JSON protocol takes (and checks) training jobs.
+    const sagemaker = await startSageMakerStub({ region: LOCAL_REGION });
+    cleanup.push(() => sagemaker.close());
+    const environment = {
+      ...localFunctionEnvironment(endpoints, resources),
+      AWS_ENDPOINT_URL_SAGEMAKER: sagemaker.endpoint,
+      [FUNCTION_ENV.trainingRoleArn]: LOCAL_TRAINING_ROLE_ARN,
+      [FUNCTION_ENV.trainerCodeUri]: `s3://${resources.bucket}/code/trainer/local/sourcedir.tar.gz`,
+      ...options.environment,
+    };
     // Set before any bundle is imported: each handler parses its environment at module scope.
     cleanup.push(applyEnvironment(environment));
     const toBundle = stages
@@ -235,6 +251,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       pollers,
       bridge,
       environment,
+      sagemaker,
       waitForIdle: (wait = {}) =>
         waitForIdle({
           sqs: clients.sqs,
