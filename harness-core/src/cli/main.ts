@@ -10,6 +10,7 @@ import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { stackCommand } from './commands/stack.ts';
 import { traceCommand } from './commands/trace-inspect.ts';
+import { trainCommand } from './commands/train.ts';
 import { uploadCommand } from './commands/upload.ts';
 import { type CliIo, createProcessIo } from './io.ts';
 
@@ -24,6 +25,9 @@ commands:
                                           worker: its knobs are trained) and harness-only vs co-evolved in the report
   run --harness FILE [--suite household] [--split adaptation|heldout] [--k 3] [--concurrency 4] [--seed 0] [--json]
                                           score one harness; traces under .harnessx/traces/, report .harnessx/report.html
+  train --project FILE [--backend hf|tiny] [--model-dir DIR] [--python /usr/bin/python3]
+                                          fine-tune the worker on the project's GRPO groups with training/ on this CPU
+                                          (LoRA on your weights; tiny: the trainer's toy model) and register the version
   trace inspect FILE... [--json]          read OTLP/JSON trace files (ours or another tool's) and summarise them
   schema harness                          print the JSON Schema of harnessx.harness/1
   stack up [--project FILE] [--port 4566] [--dynamodb-port 4567] [--foreground]
@@ -38,6 +42,7 @@ const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> =
   evolve: evolveCommand,
   run: runCommand,
   trace: traceCommand,
+  train: trainCommand,
   schema: schemaCommand,
   stack: stackCommand,
   upload: uploadCommand,

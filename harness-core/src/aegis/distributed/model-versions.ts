@@ -22,7 +22,7 @@ export const modelVersionSchema = z
     adapterUri: z.string().min(1).optional(),
     trainedBy: z
       .object({
-        backend: z.enum(['sagemaker', 'simulated']),
+        backend: z.enum(['sagemaker', 'simulated', 'python']),
         jobName: z.string().optional(),
         cycleId: z.string(),
       })
