@@ -1,11 +1,3 @@
-/**
- * The serverless foundry end to end on the local stack: the bundled Lambda handlers, invoked the way
- * Lambda's SQS event sources invoke them, over fauxqs (S3 + SQS) and dynalite (DynamoDB). Uploading
- * traces for the household project runs every stage to a new harness version in the bucket and the
- * current pointer in the table, with the gate decision the in-process cycle makes on the same seed.
- * A broken trace file and a malformed queue message end as error records, and the rest goes through.
- */
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,9 +7,7 @@ import {
   createLocalClients,
   type LocalFoundry,
   type LocalStack,
-  openLocalFoundry,
   readStackQueueDepths,
-  startLocalStack,
 } from '../../harness-core/src/adapters/aws/local-stack/index.ts';
 import type { CycleState } from '../../harness-core/src/aegis/artifacts/cycle-state.ts';
 import { registerProject } from '../../harness-core/src/aegis/distributed/index.ts';
@@ -29,16 +19,16 @@ import {
 import {
   householdTraceFiles,
   loadHouseholdProject,
-  REPO_ROOT,
   readCycleState,
   runReferenceCycle,
   storeText as text,
   withoutTraceIds,
 } from './support/household-fixture.ts';
+import { startTestStack, type TestStack } from './support/test-stack.ts';
 
 describe('the serverless foundry on the local stack', () => {
-  const stateDir = join(REPO_ROOT, '.harnessx', `test-stack-${randomUUID().slice(0, 8)}`);
   let referenceDir: string;
+  let testStack: TestStack | undefined;
   let stack: LocalStack;
   let local: LocalFoundry;
   let onStack: CycleState;
@@ -47,17 +37,8 @@ describe('the serverless foundry on the local stack', () => {
   const traceKeys = [0, 1, 2].map((i) => `traces/household/2026/11/24/agent-run-${i}.json`);
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      repoRoot: REPO_ROOT,
-      stateDir,
-      ports: { s3AndSqs: 0, dynamodb: 0 },
-      visibilityTimeoutSeconds: 60,
-    });
-    local = openLocalFoundry({
-      endpoints: stack.endpoints,
-      bucket: stack.resources.bucket,
-      tables: stack.resources.tables,
-    });
+    testStack = await startTestStack('stack');
+    ({ stack, local } = testStack);
     const { project, baselineSpec } = await loadHouseholdProject();
     await registerProject(local, { project, baselineSpec });
     const files = await householdTraceFiles(baselineSpec, traceKeys.length);
@@ -81,9 +62,7 @@ describe('the serverless foundry on the local stack', () => {
   }, 600_000);
 
   afterAll(async () => {
-    local?.close();
-    await stack?.stop();
-    await rm(stateDir, { recursive: true, force: true });
+    await testStack?.stop();
     if (referenceDir) await rm(referenceDir, { recursive: true, force: true });
   });
 

@@ -5,16 +5,12 @@
  * twice, as EventBridge may — registers exactly one model version and starts the next cycle with it.
  */
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createLocalClients,
   type LocalFoundry,
   type LocalStack,
-  openLocalFoundry,
-  startLocalStack,
 } from '../../harness-core/src/adapters/aws/local-stack/index.ts';
 import type { CycleState } from '../../harness-core/src/aegis/artifacts/cycle-state.ts';
 import { registerProject } from '../../harness-core/src/aegis/distributed/index.ts';
@@ -24,10 +20,10 @@ import { trainingJobName } from '../../harness-core/src/ports/training-backend.t
 import {
   householdTraceFiles,
   loadHouseholdProject,
-  REPO_ROOT,
   readCycleState,
   storeText,
 } from './support/household-fixture.ts';
+import { startTestStack, type TestStack } from './support/test-stack.ts';
 
 const completedEvent = (jobName: string, bucket: string) =>
   JSON.stringify({
@@ -48,8 +44,8 @@ const completedEvent = (jobName: string, bucket: string) =>
   });
 
 describe('the co-evolution loop on the local stack', () => {
-  const stateDir = join(REPO_ROOT, '.harnessx', `test-training-${randomUUID().slice(0, 8)}`);
   const jobName = trainingJobName({ project: 'household', cycleId: 'household-c001', attempt: 1 });
+  let testStack: TestStack | undefined;
   let stack: LocalStack;
   let local: LocalFoundry;
   let first: CycleState;
@@ -57,17 +53,8 @@ describe('the co-evolution loop on the local stack', () => {
   let launchedJob: Record<string, unknown> | undefined;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      repoRoot: REPO_ROOT,
-      stateDir,
-      ports: { s3AndSqs: 0, dynamodb: 0 },
-      visibilityTimeoutSeconds: 60,
-    });
-    local = openLocalFoundry({
-      endpoints: stack.endpoints,
-      bucket: stack.resources.bucket,
-      tables: stack.resources.tables,
-    });
+    testStack = await startTestStack('training');
+    ({ stack, local } = testStack);
     const { project, baselineSpec } = await loadHouseholdProject();
     const trained = {
       ...project,
@@ -100,9 +87,7 @@ describe('the co-evolution loop on the local stack', () => {
   }, 900_000);
 
   afterAll(async () => {
-    local?.close();
-    await stack?.stop();
-    await rm(stateDir, { recursive: true, force: true });
+    await testStack?.stop();
   });
 
   it("writes the published cycle's cross-harness groups under datasets/grpo/<cycleId>/", async () => {
