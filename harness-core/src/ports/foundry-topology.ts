@@ -157,6 +157,8 @@ export const FUNCTION_BUNDLING = {
   sourcemap: true,
   /** Licence comments go to `index.mjs.LEGAL.txt` beside the bundle: kept, but not loaded on each cold start. */
   legalComments: 'external',
+  /** Non-ASCII text as UTF-8, not `\uXXXX` escapes (zod's many locale messages alone save ~70 KB). */
+  charset: 'utf8',
   /** ESM builds of dependencies first: they tree-shake. */
   mainFields: ['module', 'main'],
   externalModules: ['@aws-sdk/*', 'quickjs-emscripten', '@jitl/*'],

@@ -10,12 +10,13 @@ import { FUNCTION_BUNDLING } from '@harnessx/core';
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type ILayerVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Charset, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeNagFinding } from '../nag-acknowledgement.ts';
 
 const OUTPUT_FORMATS = { esm: OutputFormat.ESM, cjs: OutputFormat.CJS } as const;
+const CHARSETS = { utf8: Charset.UTF8, ascii: Charset.ASCII } as const;
 
 export interface HarnessFunctionProps {
   /** Folder under `functions/` holding `handler.ts`; also the Powertools service name. */
@@ -92,6 +93,7 @@ export class HarnessFunction extends Construct {
         banner: FUNCTION_BUNDLING.banner,
         mainFields: [...FUNCTION_BUNDLING.mainFields],
         esbuildArgs: { '--legal-comments': FUNCTION_BUNDLING.legalComments },
+        charset: CHARSETS[FUNCTION_BUNDLING.charset],
         logLevel: LogLevel.WARNING,
         forceDockerBundling: false,
         commandHooks: {

@@ -63,6 +63,7 @@ export async function bundleEntry(options: {
       minify: FUNCTION_BUNDLING.minify,
       sourcemap: FUNCTION_BUNDLING.sourcemap,
       legalComments: FUNCTION_BUNDLING.legalComments,
+      charset: FUNCTION_BUNDLING.charset,
       mainFields: [...FUNCTION_BUNDLING.mainFields],
       external: [...FUNCTION_BUNDLING.externalModules],
       banner: { js: FUNCTION_BUNDLING.banner },
