@@ -1,6 +1,6 @@
 /**
  * The local stack (`harnessx stack`): the serverless foundry's handlers on this machine, over the
- * real S3, SQS and DynamoDB wire protocols (fauxqs, dynalite). Exposed through `@harnessx/core/aws`.
+ * real S3, SQS and DynamoDB wire protocols (fauxqs, dynalite). Exposed through `@harnessx/core/aws-local`.
  */
 export {
   type BundledFunction,
