@@ -13,12 +13,13 @@ import {
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
-import { InputError, type InputIssue } from '../../errors.ts';
+import { InputError } from '../../errors.ts';
 import type { Clock } from '../../ports/clock.ts';
 import { FOUNDRY_TABLES } from '../../ports/foundry-topology.ts';
 import type { Registry } from '../../ports/registry.ts';
 import { parseWith } from '../../schema.ts';
-import { MAX_RECORD_VALUE_LENGTH, MAX_REGISTRY_NAME_LENGTH } from '../embedded/registry-file.ts';
+import { registryArgumentChecker } from '../embedded/registry-arguments.ts';
+import { MAX_RECORD_VALUE_LENGTH } from '../embedded/registry-file.ts';
 import { awsErrorName, toFoundryError } from './aws-errors.ts';
 import { type AwsClientOptions, createDynamoDbClient } from './clients.ts';
 
@@ -78,19 +79,11 @@ export function createDynamoDbRegistry(options: DynamoDbRegistryOptions): Regist
   const clock = settings.clock ?? wallClock;
   const source = `dynamodb registry ${tableName}`;
 
-  const checkArguments = (fields: Record<string, unknown>, extra: InputIssue[] = []): void => {
-    const issues: InputIssue[] = [...extra];
-    for (const [field, value] of Object.entries(fields)) {
-      if (typeof value !== 'string' || value.length === 0) {
-        issues.push({ path: field, message: 'expected a non-empty string' });
-      } else if (value.length > MAX_REGISTRY_NAME_LENGTH) {
-        issues.push({ path: field, message: `longer than ${MAX_REGISTRY_NAME_LENGTH} characters` });
-      } else if (Buffer.byteLength(value, 'utf8') > MAX_KEY_BYTES - 16) {
-        issues.push({ path: field, message: `longer than ${MAX_KEY_BYTES - 16} UTF-8 bytes` });
-      }
-    }
-    if (issues.length > 0) throw new InputError('registry argument', source, issues);
-  };
+  const checkArguments = registryArgumentChecker(source, (value) =>
+    Buffer.byteLength(value, 'utf8') > MAX_KEY_BYTES - 16
+      ? `longer than ${MAX_KEY_BYTES - 16} UTF-8 bytes`
+      : undefined,
+  );
 
   /** Runs one conditional write; a failed condition is `false`, any other failure a foundry error. */
   const conditional = async (write: () => Promise<unknown>, what: string): Promise<boolean> => {

@@ -6,16 +6,16 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { HarnessError, InputError, type InputIssue, SystemError, TransientError } from '../../errors.ts';
+import { HarnessError, InputError, SystemError, TransientError } from '../../errors.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { CurrentPointer, Registry } from '../../ports/registry.ts';
 import { parseWith } from '../../schema.ts';
 import { errorCode, writeFileAtomic } from './atomic-file.ts';
 import { type FileLockOptions, withFileLock } from './file-lock.ts';
+import { registryArgumentChecker } from './registry-arguments.ts';
 import {
   emptyRegistryState,
   MAX_RECORD_VALUE_LENGTH,
-  MAX_REGISTRY_NAME_LENGTH,
   parseRegistryFile,
   type RegistryState,
   serializeRegistryFile,
@@ -93,19 +93,9 @@ export function createFileRegistry(
   /** Operations of this instance queue here, so they do not contend with each other for the lock file. */
   let queue: Promise<unknown> = Promise.resolve();
 
-  const checkArguments = (fields: Record<string, string>, extra: InputIssue[] = []): void => {
-    const issues: InputIssue[] = [...extra];
-    for (const [field, value] of Object.entries(fields)) {
-      if (typeof value !== 'string' || value.length === 0) {
-        issues.push({ path: field, message: 'expected a non-empty string' });
-      } else if (value.length > MAX_REGISTRY_NAME_LENGTH) {
-        issues.push({ path: field, message: `longer than ${MAX_REGISTRY_NAME_LENGTH} characters` });
-      } else if (RESERVED_NAMES.has(value)) {
-        issues.push({ path: field, message: `"${value}" is reserved` });
-      }
-    }
-    if (issues.length > 0) throw new InputError('registry argument', source, issues);
-  };
+  const checkArguments = registryArgumentChecker(source, (value) =>
+    RESERVED_NAMES.has(value) ? `"${value}" is reserved` : undefined,
+  );
 
   const readState = async (): Promise<RegistryState> => {
     let text: string;
