@@ -124,6 +124,29 @@ describe('the AEGIS cycle run apart, one stage per message', () => {
     }
   });
 
+  it("runs the gate's held-out evaluations in shards too, never inside the critic stage", async () => {
+    const heldout = Object.entries(distributed.artifacts.heldout ?? {});
+    expect(heldout.length).toBeGreaterThan(0);
+    expect(heldout).toEqual(Object.entries(referenceState.artifacts.heldout ?? {}));
+    for (const [candidateId] of heldout) {
+      const group = `gate-${candidateId}-heldout`;
+      const critic = drained.handled.filter((entry) => entry.message.type === 'critic');
+      expect(critic.some((entry) => entry.outcome.detail === group)).toBe(true);
+      expect(
+        drained.handled.some(
+          (entry) =>
+            entry.message.type === 'evaluate' && entry.message.refs.shard?.includes(`/shards/${group}/`),
+        ),
+      ).toBe(true);
+      expect(critic.some((entry) => entry.message.idempotencyKey.endsWith(`:critic:${group}-done`))).toBe(
+        true,
+      );
+    }
+    // Shards run the evaluations, so the cycle counts their tokens where the in-process run does.
+    expect(distributed.tokensByStage.gate).toEqual(referenceState.tokensByStage.gate);
+    expect(referenceState.tokensByStage.gate?.input ?? 0).toBeGreaterThan(0);
+  });
+
   it('repeats nothing when every message is delivered three times', async () => {
     const versions = await foundry.store.list('harnesses/');
     const referenceVersions = await referenceStore.list('harnesses/');

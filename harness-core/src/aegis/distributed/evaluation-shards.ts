@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { Split } from '../../environments/environment.ts';
+import { SystemError } from '../../errors.ts';
 import { storeKeys } from '../../ports/artifact-store.ts';
 import type { StageMessage } from '../../ports/work-queue.ts';
 import { candidateArtifact } from '../artifacts/candidate.ts';
@@ -14,11 +15,20 @@ import type { CycleState } from '../artifacts/cycle-state.ts';
 import { type Evaluation, evaluationArtifact } from '../artifacts/evaluation.ts';
 import { evaluateHarness } from '../evaluate/evaluate-harness.ts';
 import { readArtifact, requireArtifact, writeArtifact, zodCodec } from '../pipeline/artifact-io.ts';
-import { evaluationKey } from '../pipeline/cached-evaluation.ts';
+import { type EvaluationRequest, evaluationKey } from '../pipeline/cached-evaluation.ts';
 import { loadVersionSpec } from '../pipeline/cycle-context.ts';
 import type { CycleDeps } from '../pipeline/cycle-deps.ts';
 
-export type ShardGroup = 'baseline' | 'candidates';
+/**
+ * `baseline` and `candidates` are planned ahead by the stages before them; any other group holds one
+ * evaluation a stage found missing when it ran (`<stage>-<candidate or current>-<split>`, e.g. the
+ * gate's held-out evaluation of a candidate, which only the gate knows it needs).
+ */
+export type ShardGroup = 'baseline' | 'candidates' | `${string}-${string}`;
+const shardGroupSchema = z
+  .string()
+  .regex(/^(baseline|candidates|[a-z]+-[a-z0-9-]+)$/, 'expected baseline, candidates or <stage>-<id>-<split>')
+  .transform((group) => group as ShardGroup);
 
 /** One evaluation the group needs: whose spec, which split and seed. */
 export interface ShardedEvaluation {
@@ -34,7 +44,7 @@ const shardSchema = z
   .object({
     schemaVersion: z.literal('harnessx.shard/1'),
     cycleId: z.string().min(1),
-    group: z.enum(['baseline', 'candidates']),
+    group: shardGroupSchema,
     shardId: z.string().min(1),
     specKey: z.string().min(1),
     specKind: z.enum(['version', 'candidate']),
@@ -53,7 +63,7 @@ const groupIndexSchema = z
   .object({
     schemaVersion: z.literal('harnessx.shard-group/1'),
     cycleId: z.string().min(1),
-    group: z.enum(['baseline', 'candidates']),
+    group: shardGroupSchema,
     shards: z.array(z.string().min(1)),
   })
   .strict();
@@ -94,6 +104,29 @@ export async function candidateEvaluations(deps: CycleDeps, state: CycleState): 
     });
   }
   return out;
+}
+
+/** The group and evaluation for one a stage found missing (`EvaluationPending`). */
+export async function pendingEvaluation(
+  deps: CycleDeps,
+  state: CycleState,
+  request: EvaluationRequest,
+): Promise<{ group: ShardGroup; evaluation: ShardedEvaluation }> {
+  const group: ShardGroup = `${request.stage}-${request.candidateId ?? 'current'}-${request.split}`;
+  const { split, seed } = request;
+  if (!request.candidateId) {
+    const specKey = storeKeys.harnessVersion(deps.harnessName, request.contentId);
+    return { group, evaluation: { specKey, specKind: 'version', contentId: request.contentId, split, seed } };
+  }
+  const candidate = (await candidateEvaluations(deps, state)).find(
+    (evaluation) => evaluation.candidateId === request.candidateId,
+  );
+  if (!candidate) {
+    throw new SystemError(
+      `cycle ${state.cycleId} has no stored candidate ${request.candidateId} to evaluate`,
+    );
+  }
+  return { group, evaluation: { ...candidate, split, seed } };
 }
 
 /**

@@ -17,7 +17,7 @@ import {
 import { type Evaluation, evaluationArtifact } from '../artifacts/evaluation.ts';
 import { composeCycleDeps } from '../compose-cycle-deps.ts';
 import { readArtifact, writeMutable } from '../pipeline/artifact-io.ts';
-import { evaluationKey } from '../pipeline/cached-evaluation.ts';
+import { EvaluationPending, evaluationKey } from '../pipeline/cached-evaluation.ts';
 import type { CycleDeps } from '../pipeline/cycle-deps.ts';
 import { loadCycleState, runNextStage } from '../pipeline/run-cycle.ts';
 import { cycleLease, maybeStartCycle, stageMessage } from './cycle-start.ts';
@@ -25,6 +25,7 @@ import {
   baselineEvaluations,
   candidateEvaluations,
   mergeShardGroup,
+  pendingEvaluation,
   planShardGroup,
   runShard,
   shardMessages,
@@ -68,7 +69,7 @@ export async function handleStageMessage(
   }
   // Every stage of a cycle runs with the worker model pinned when the cycle started.
   const pinned = await readArtifact(foundry.store, storeKeys.cycleState(message.cycleId), cycleStateArtifact);
-  const { deps } = composeCycleDeps({
+  const composed = composeCycleDeps({
     project: project.config,
     baselineSpec: project.baselineSpec,
     ...(pinned?.workerModel ? { worker: pinned.workerModel } : {}),
@@ -79,6 +80,8 @@ export async function handleStageMessage(
     ...(options.signal ? { signal: options.signal } : {}),
     emit: foundry.emit ?? (() => {}),
   });
+  // A stage invocation never runs a whole evaluation: those are sharded (see criticStep).
+  const deps: CycleDeps = { ...composed.deps, evaluations: 'stored-only' };
   const step: Step = { foundry, deps, project, message };
   switch (message.type) {
     case 'digest':
@@ -181,14 +184,27 @@ async function evaluateStep(step: Step): Promise<StageOutcome> {
   const follow =
     shard.group === 'baseline'
       ? stageMessage('digest', message.project, message.cycleId, `${message.cycleId}:digest:baseline-done`)
-      : stageMessage('critic', message.project, message.cycleId, `${message.cycleId}:critic`);
+      : stageMessage('critic', message.project, message.cycleId, criticKey(message.cycleId, shard.group));
   const sent = await sendOnce(step.foundry, [follow]);
   return { cycleId: message.cycleId, status, sent, detail: `${shard.group} shards complete` };
 }
 
+/** The candidates' group re-delivers the first critic message; a pending group its own. */
+const criticKey = (cycleId: string, group: string) =>
+  group === 'candidates' ? `${cycleId}:critic` : `${cycleId}:critic:${group}-done`;
+
 async function criticStep(step: Step, state: CycleState): Promise<StageOutcome> {
-  const outcome = await advance(step, state, ['evaluate', 'critic', 'gate', 'publish'], () => []);
-  if (outcome.status === 'ran') await addShardTokens(step, 'evaluate');
+  let outcome: StageOutcome;
+  try {
+    outcome = await advance(step, state, ['evaluate', 'critic', 'gate', 'publish'], () => []);
+  } catch (error) {
+    if (!(error instanceof EvaluationPending)) throw error;
+    return shardPendingEvaluation(step, error);
+  }
+  if (outcome.status === 'ran') {
+    await addShardTokens(step, 'evaluate');
+    await addShardTokens(step, 'gate');
+  }
   const done = await loadCycleState(step.deps, state.cycleId);
   if (done?.stage === 'done') {
     if (done.leaseOwner) await step.foundry.registry.releaseLease(cycleLease(done.project), done.leaseOwner);
@@ -213,10 +229,30 @@ async function criticStep(step: Step, state: CycleState): Promise<StageOutcome> 
 }
 
 /**
+ * The gate asks for a candidate's held-out evaluation only when the candidate passed every other
+ * rule, so it cannot be planned ahead: the gate stops there (nothing of it is stored), the evaluation
+ * is sharded like the others, and its last shard re-delivers the critic message, whose gate run
+ * repeats the same deterministic decisions up to that candidate and finds the evaluation stored.
+ */
+async function shardPendingEvaluation(step: Step, pending: EvaluationPending): Promise<StageOutcome> {
+  const { deps, message } = step;
+  const state = await requireState(deps, message);
+  const { group, evaluation } = await pendingEvaluation(deps, state, pending.request);
+  const shards = await planShardGroup(deps, state, group, [evaluation]);
+  // Empty only when another delivery stored the evaluation meanwhile: run the stage again.
+  const messages =
+    shards.length > 0
+      ? shardMessages(state, shards)
+      : [stageMessage('critic', message.project, message.cycleId, criticKey(message.cycleId, group))];
+  const sent = await sendOnce(step.foundry, messages);
+  return { cycleId: state.cycleId, status: 'waiting-for-shards', sent, detail: group };
+}
+
+/**
  * Evaluations run in shards are stored before the stage reads them, so the stage sees them as cached
  * and counts no tokens; the tokens of those first run in this cycle are added here instead.
  */
-async function addShardTokens(step: Step, stage: 'baseline' | 'evaluate'): Promise<void> {
+async function addShardTokens(step: Step, stage: 'baseline' | 'evaluate' | 'gate'): Promise<void> {
   const state = await loadCycleState(step.deps, step.message.cycleId);
   if (!state) return;
   const keys =
@@ -226,7 +262,7 @@ async function addShardTokens(step: Step, stage: 'baseline' | 'evaluate'): Promi
           state.artifacts.baselineReplicate,
           state.artifacts.baselineHeldout,
         ]
-      : Object.values(state.artifacts.evaluations ?? {});
+      : Object.values((stage === 'gate' ? state.artifacts.heldout : state.artifacts.evaluations) ?? {});
   const entry = { input: 0, output: 0, costUsd: 0, ...state.tokensByStage[stage] };
   let changed = false;
   for (const key of keys) {

@@ -21,6 +21,20 @@ export interface EvaluationRequest {
   seed: number;
 }
 
+/**
+ * Thrown instead of running an evaluation when `deps.evaluations` is `'stored-only'`: the
+ * distributed pipeline fans the evaluation out in shards and re-runs the stage once it is stored,
+ * so no single stage invocation (a Lambda with a 15-minute limit) runs a whole evaluation.
+ */
+export class EvaluationPending extends Error {
+  readonly request: EvaluationRequest;
+  constructor(request: EvaluationRequest) {
+    super(`the ${request.split} evaluation of ${request.candidateId ?? request.contentId} is not stored yet`);
+    this.name = 'EvaluationPending';
+    this.request = request;
+  }
+}
+
 export function evaluationKey(
   deps: CycleDeps,
   request: Pick<EvaluationRequest, 'contentId' | 'split' | 'seed'>,
@@ -38,6 +52,7 @@ export async function evaluateCached(
   const key = evaluationKey(deps, request);
   const existing = await readArtifact(deps.store, key, evaluationArtifact);
   if (existing) return { key, evaluation: existing, ran: false };
+  if (deps.evaluations === 'stored-only') throw new EvaluationPending(request);
   const label = `${request.candidateId ?? 'current'} ${request.split}`;
   const evaluation = await evaluateHarness({
     cycleId: request.cycleId,

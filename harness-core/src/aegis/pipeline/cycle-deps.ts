@@ -34,6 +34,11 @@ export interface CycleDeps {
   build(spec: HarnessSpec): Promise<BuildResult>;
   /** Task ids and expected answers of every split, for the critic's leakage check. */
   leakageCorpus: { taskIds: string[]; answers: string[] };
+  /**
+   * `'stored-only'`: a stage that needs an evaluation not yet in the store throws
+   * `EvaluationPending` instead of running it (the distributed pipeline shards it). Default `'run'`.
+   */
+  evaluations?: 'run' | 'stored-only';
   signal?: AbortSignal;
   emit(event: EvolutionEvent): void;
 }
