@@ -14,6 +14,11 @@ export interface StoreAccess {
    * stored, and S3 answers a missing key with 404 (not 403) only to a caller allowed to list it.
    */
   readonly write: readonly string[];
+  /**
+   * Key patterns it deletes: only transient entries (`DELETABLE_PREFIXES` in the core), taken by the
+   * cycle starts (trace-ingest, the critic after a cycle, train-complete). Absent: deletes nothing.
+   */
+  readonly remove?: readonly string[];
   /** Queues it sends messages to (every queue URL is in its environment; only these are allowed). */
   readonly sendsTo: readonly PipelineQueueName[];
 }
@@ -31,6 +36,7 @@ export const STORE_ACCESS: Readonly<Record<string, StoreAccess>> = {
     // errors/traces/: invalid uploads; cycles/: the state of a cycle it starts; harnesses/: the
     // baseline version a deployed project publishes when it is registered.
     write: ['inbox/*', 'cycles/*', 'harnesses/*', 'errors/traces/*', errorsOf('trace-ingest')],
+    remove: ['inbox/*'],
     sendsTo: ['digest'],
   },
   digest: {
@@ -69,6 +75,7 @@ export const STORE_ACCESS: Readonly<Record<string, StoreAccess>> = {
       'projects/*/best-accepted.json',
       errorsOf('critic'),
     ],
+    remove: ['inbox/*'],
     // train: once a cycle is published, the replay buffer may hold enough groups for a job.
     sendsTo: ['digest', 'train'],
   },
@@ -82,11 +89,12 @@ export const STORE_ACCESS: Readonly<Record<string, StoreAccess>> = {
   },
   'train-complete': {
     // models/: job.json of the finished job; inbox/: the traces the next cycle takes (their
-    // consumption is recorded in the registry table, so inbox/ is read, never written).
+    // consumption is recorded in the registry table, then the taken entries are deleted).
     read: ['models/*', ...CYCLE_READS, 'inbox/*'],
     // models/: the registered model and the job's outcome; cycles/: the next cycle's state;
     // harnesses/: the baseline a cycle start publishes when the project has no current version.
     write: ['models/*', 'cycles/*', 'harnesses/*', errorsOf('train-complete')],
+    remove: ['inbox/*'],
     sendsTo: ['digest'],
   },
 };

@@ -49,6 +49,12 @@ describe.each(PIPELINE_STAGES.map((s) => [s.functionName]))('%s role', (function
     expect(resourcesFor(statementsOf(functionName), 's3:PutObject')).toEqual(objectArns(access().write));
   });
 
+  it('deletes only its transient patterns (inbox entries), never history', () => {
+    const deletes = resourcesFor(statementsOf(functionName), 's3:DeleteObject');
+    expect(deletes).toEqual(objectArns(access().remove ?? []));
+    for (const pattern of access().remove ?? []) expect(pattern).toMatch(/^inbox\//);
+  });
+
   it('reads only its read and write patterns, and lists only under them', () => {
     const statements = statementsOf(functionName);
     expect(resourcesFor(statements, 's3:GetObject')).toEqual(objectArns(readablePatterns(access())));

@@ -15,7 +15,19 @@ export interface ArtifactStore {
   putImmutable(key: string, body: Uint8Array | string): Promise<'created' | 'exists'>;
   /** Keys under `prefix`, sorted. */
   list(prefix: string): Promise<string[]>;
+  /**
+   * Removes a transient object (nothing there is fine). Only keys under `DELETABLE_PREFIXES`:
+   * everything else in the store is history (versions, stage outputs, traces) and is never deleted;
+   * other keys raise an `InputError`.
+   */
+  delete(key: string): Promise<void>;
 }
+
+/**
+ * Where transient objects live: `inbox/<project>/…` entries, each a trace waiting for the next
+ * cycle, are deleted once a cycle took them so that starting a cycle lists only what waits.
+ */
+export const DELETABLE_PREFIXES = ['inbox/'] as const;
 
 /** Store keys, in one place so the embedded and AWS layouts can never drift apart. */
 export const storeKeys = {

@@ -1,6 +1,6 @@
 /**
- * Grants one function exactly what `STORE_ACCESS` lists for it: s3:GetObject / s3:PutObject on
- * `bucket/<pattern>`, s3:ListBucket limited to those patterns by `s3:prefix`, sqs:SendMessage on
+ * Grants one function exactly what `STORE_ACCESS` lists for it: s3:GetObject / s3:PutObject (and
+ * s3:DeleteObject on its transient `remove` patterns) on `bucket/<pattern>`, s3:ListBucket limited to those patterns by `s3:prefix`, sqs:SendMessage on
  * the queues it sends to, item-level DynamoDB actions on the foundry tables (never Scan), and
  * secretsmanager:GetSecretValue on the model secret. Each wildcard resource is acknowledged for
  * cdk-nag separately, with the table as its reason.
@@ -54,6 +54,15 @@ export function grantFoundryAccess(grant: FoundryAccessGrant): void {
       resources: access.write.map((pattern) => bucket.arnForObjects(pattern)),
     }),
   );
+  if (access.remove && access.remove.length > 0) {
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'RemoveTransient',
+        actions: ['s3:DeleteObject'],
+        resources: access.remove.map((pattern) => bucket.arnForObjects(pattern)),
+      }),
+    );
+  }
   role.addToPrincipalPolicy(
     new PolicyStatement({
       sid: 'ListStore',
@@ -97,7 +106,7 @@ export function grantFoundryAccess(grant: FoundryAccessGrant): void {
       }),
     );
   }
-  for (const pattern of readable) {
+  for (const pattern of new Set([...readable, ...(access.remove ?? [])])) {
     acknowledgeNagFinding(
       role,
       `AwsSolutions-IAM5[Resource::<${artifacts.logicalId}.Arn>/${pattern}]`,

@@ -3,6 +3,7 @@
  * and immutable writes by S3's conditional PUT (`If-None-Match: *`).
  */
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   ListObjectsV2Command,
   type ListObjectsV2CommandOutput,
@@ -14,6 +15,7 @@ import { InputError, SystemError, TransientError } from '../../errors.ts';
 import type { ArtifactStore } from '../../ports/artifact-store.ts';
 import { parseWith } from '../../schema.ts';
 import {
+  assertDeletableKey,
   assertStoreKey,
   assertStorePrefix,
   findStoreKeyIssues,
@@ -174,6 +176,17 @@ export function createS3ArtifactStore(options: S3ArtifactStoreOptions): Artifact
       };
       // Without the look-first step S3's own condition arbitrates; no need to queue in-process.
       return precheck ? serial.run(full, attempt) : attempt();
+    },
+
+    async delete(key) {
+      assertDeletableKey(key, source);
+      const full = objectKey(key);
+      try {
+        // S3 answers 204 whether or not the key existed, which is the port's contract.
+        await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: full }));
+      } catch (error) {
+        throw toFoundryError(error, `DeleteObject s3://${bucket}/${full}`, 'STORE_IO');
+      }
     },
 
     async list(prefix) {

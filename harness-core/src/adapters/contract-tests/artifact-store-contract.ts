@@ -236,6 +236,33 @@ export function describeArtifactStoreContract(name: string, factory: ArtifactSto
       });
     });
 
+    describe('delete', () => {
+      it('removes an inbox entry so that neither get nor list sees it, and ignores a missing one', async () => {
+        await store.put('inbox/household/a.json', '{"traceKey":"traces/a.json"}');
+        await store.put('inbox/household/b.json', '{"traceKey":"traces/b.json"}');
+        await store.delete('inbox/household/a.json');
+        expect(await store.get('inbox/household/a.json')).toBeUndefined();
+        expect(await store.list('inbox/household/')).toEqual(['inbox/household/b.json']);
+        await store.delete('inbox/household/a.json');
+        await store.delete('inbox/never-written.json');
+        expect(await store.list('inbox/')).toEqual(['inbox/household/b.json']);
+      });
+
+      it('refuses keys outside the transient prefixes with an InputError and keeps the object', async () => {
+        await store.putImmutable('harnesses/h/versions/sha256-a/harness.json', '{}');
+        for (const key of [
+          'harnesses/h/versions/sha256-a/harness.json',
+          'inboxes/x.json',
+          '../inbox/x.json',
+        ]) {
+          const refused = store.delete(key);
+          await expect(refused).rejects.toBeInstanceOf(InputError);
+          await expect(refused).rejects.toThrow(key);
+        }
+        expect(text(await store.get('harnesses/h/versions/sha256-a/harness.json'))).toBe('{}');
+      });
+    });
+
     describe('bad keys', () => {
       it.each(BAD_STORE_KEYS.map((key) => [JSON.stringify(key).slice(0, 40), key]))(
         'refuses %s in get, put and putImmutable with an InputError naming it',

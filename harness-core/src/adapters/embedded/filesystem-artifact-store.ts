@@ -3,12 +3,12 @@
  * writes and link-based create-if-absent for immutable objects.
  */
 import type { Dirent } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InputError, type InputIssue, SystemError } from '../../errors.ts';
 import type { ArtifactStore } from '../../ports/artifact-store.ts';
 import { createFileIfAbsent, errorCode, TEMPORARY_FILE_PREFIX, writeFileAtomic } from './atomic-file.ts';
-import { assertStoreKey, assertStorePrefix, quoteStoreKey } from './store-key.ts';
+import { assertDeletableKey, assertStoreKey, assertStorePrefix, quoteStoreKey } from './store-key.ts';
 
 /** Where the CLI keeps its store when no root is given. */
 export const DEFAULT_STORE_ROOT = '.harnessx/store';
@@ -151,6 +151,16 @@ export function createFilesystemArtifactStore(root: string = DEFAULT_STORE_ROOT)
         `immutable object ${quoteStoreKey(key)} in ${source} already holds different bytes (${existing.byteLength} stored, ${bytes.byteLength} offered)`,
         { code: 'IMMUTABLE_CONFLICT' },
       );
+    },
+
+    async delete(key) {
+      assertDeletableKey(key, source);
+      const path = pathOf(key);
+      try {
+        await unlink(path);
+      } catch (error) {
+        if (!NOT_AN_OBJECT.has(errorCode(error) ?? '')) throw ioError('delete', key, error);
+      }
     },
 
     async list(prefix) {

@@ -3,6 +3,7 @@
  * invalid, on the filesystem and in S3, so a layout that works locally can never break when deployed.
  */
 import { InputError, type InputIssue } from '../../errors.ts';
+import { DELETABLE_PREFIXES } from '../../ports/artifact-store.ts';
 
 /** S3's limit, in UTF-8 bytes; the filesystem adapter inherits it so both accept the same keys. */
 export const MAX_STORE_KEY_BYTES = 1024;
@@ -92,4 +93,21 @@ export function assertStorePrefix(prefix: unknown, source: string): asserts pref
   const issues = findStorePrefixIssues(prefix);
   if (issues.length > 0)
     throw new InputError('store key prefix', source, issues, { code: 'STORE_KEY_INVALID' });
+}
+
+/** Throws an `InputError` unless `key` is a valid store key under one of `DELETABLE_PREFIXES`. */
+export function assertDeletableKey(key: unknown, source: string): asserts key is string {
+  assertStoreKey(key, source);
+  if (DELETABLE_PREFIXES.some((prefix) => key.startsWith(prefix))) return;
+  throw new InputError(
+    'store key',
+    source,
+    [
+      {
+        path: 'key',
+        message: `only keys under ${DELETABLE_PREFIXES.join(', ')} may be deleted, not "${key}"`,
+      },
+    ],
+    { code: 'STORE_KEY_NOT_DELETABLE' },
+  );
 }

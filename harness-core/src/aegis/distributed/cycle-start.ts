@@ -59,7 +59,8 @@ export async function maybeStartCycle(
     const cycleId = cycleIdFor(project.name, index);
     // Under the lease no other start runs, so each waiting trace is taken by exactly one cycle.
     const uploadedTraces: string[] = [];
-    for (const entryKey of await store.list(inboxPrefix(project.name))) {
+    const entryKeys = await store.list(inboxPrefix(project.name));
+    for (const entryKey of entryKeys) {
       if (!(await registry.recordOnce(`consumed:${entryKey}`, cycleId))) continue;
       const entry = await readArtifact(store, entryKey, inboxCodec);
       if (entry) uploadedTraces.push(entry.traceKey);
@@ -73,6 +74,9 @@ export async function maybeStartCycle(
     };
     state.artifacts.uploadedTraces = uploadedTraces.sort();
     await writeMutable(store, storeKeys.cycleState(cycleId), state);
+    // Taken entries (by this cycle, or by an earlier one that stopped before deleting) are recorded in
+    // the registry and in a cycle state: deleting them keeps the next start's listing to what waits.
+    for (const entryKey of entryKeys) await store.delete(entryKey);
     await foundry.queue.send('digest', [stageMessage('digest', project.name, cycleId, `${cycleId}:digest`)]);
     return cycleId;
   } catch (error) {

@@ -6,6 +6,7 @@ import { createInProcessWorkQueue } from '../../adapters/embedded/in-process-wor
 import { createEmbeddedFoundry } from '../../adapters/embedded/index.ts';
 import { canonicalJson, harnessContentId } from '../../harness/canonical.ts';
 import { loadHarnessFile } from '../../harness/load.ts';
+import { storeKeys } from '../../ports/artifact-store.ts';
 import { projectBaseline } from '../compose-cycle-deps.ts';
 import { loadProjectFile } from '../project-file.ts';
 import type { DistributedFoundry } from './foundry.ts';
@@ -59,6 +60,27 @@ describe('trace-ingest', () => {
     await foundry.store.put('traces/household/empty.json', '{"resourceSpans": []}');
     const outcome = await ingestTraceObject(foundry, { key: 'traces/household/empty.json' });
     expect(outcome.status === 'rejected' && outcome.reason).toContain('no agent trajectory');
+  });
+
+  it('deletes the inbox entries a cycle takes and keeps those that arrive while it runs', async () => {
+    const trace = await readFile(
+      join(import.meta.dirname, '../../trace/fixtures/foreign-openai-messages.otlp.json'),
+    );
+    const upload = async (name: string) => {
+      await foundry.store.put(`traces/household/${name}.json`, trace);
+      return ingestTraceObject(foundry, { key: `traces/household/${name}.json` });
+    };
+    expect(await upload('a')).toMatchObject({ status: 'recorded' });
+    expect(await foundry.store.list('inbox/household/')).toHaveLength(1);
+    expect(await upload('b')).toMatchObject({ status: 'recorded', startedCycle: 'household-c001' });
+    expect(await foundry.store.list('inbox/household/')).toEqual([]);
+    const state = JSON.parse(
+      Buffer.from((await foundry.store.get(storeKeys.cycleState('household-c001'))) ?? []).toString(),
+    );
+    expect(state.artifacts.uploadedTraces).toEqual(['traces/household/a.json', 'traces/household/b.json']);
+    // The cycle holds the project's lease: this one waits in the inbox for the next cycle.
+    expect(await upload('c')).not.toHaveProperty('startedCycle');
+    expect(await foundry.store.list('inbox/household/')).toHaveLength(1);
   });
 
   it('publishes the baseline at the first cycle when only the project files were deployed (the CDK path)', async () => {
