@@ -126,7 +126,7 @@ function compressionResult(m: Measurements): BenchResult {
       compactTokensOut: m.compactTokensOut,
       compactRatio: digest.tokens.in / m.compactTokensOut,
       episodes: EPISODES,
-      failedEpisodes: digest.trajectories.filter((entry) => !entry.success).length,
+      failedEpisodes: digest.clusters.reduce((sum, cluster) => sum + cluster.count, 0),
       successRate: digest.successRate,
       clusters: digest.clusters.length,
       topCluster: digest.clusters[0]?.id ?? '(none)',

@@ -2,17 +2,24 @@ import { describe, expect, it } from 'vitest';
 import type { FailureClass } from '../artifacts/common.ts';
 import type { Evidence, TrajectoryDigest } from '../artifacts/digest.ts';
 import { actionability, FIXABILITY_PRIORS, locality } from './actionability.ts';
-import { type ClusterMember, clusterFailures } from './cluster-failures.ts';
+import { type AnalysedFailure, clusterFailures } from './cluster-failures.ts';
 
 let sequence = 0;
 function member(
   failureClass: FailureClass,
-  fields: { taskId?: string; tool?: string; turn?: number; turns?: number } = {},
-): ClusterMember {
+  fields: {
+    taskId?: string;
+    tool?: string;
+    processor?: string;
+    turn?: number;
+    turns?: number;
+    excerpt?: string;
+  } = {},
+): AnalysedFailure {
   sequence += 1;
   const traceId = sequence.toString(16).padStart(32, '0');
   const turn = fields.turn ?? 9;
-  const evidence: Evidence[] = [{ traceId, turn, excerpt: `evidence ${sequence}` }];
+  const evidence: Evidence[] = [{ traceId, turn, excerpt: fields.excerpt ?? `evidence ${sequence}` }];
   const digest: TrajectoryDigest = {
     traceId,
     taskId: fields.taskId ?? `task-${sequence}`,
@@ -23,6 +30,7 @@ function member(
     failureClass,
     ...(failureClass === 'none' ? {} : { turn }),
     ...(fields.tool === undefined ? {} : { tool: fields.tool }),
+    ...(fields.processor === undefined ? {} : { processor: fields.processor }),
     evidence,
   };
   return { digest, evidence };
@@ -60,6 +68,37 @@ describe('clusterFailures', () => {
       ['invalid-action:open', 2, 'open'],
       ['invalid-action', 1, undefined],
     ]);
+    // The class-level cluster names no tool, so its member names its own.
+    expect(clusters[2]?.members.map((m) => m.tool)).toEqual(['take']);
+    expect(clusters[0]?.members.every((m) => m.tool === undefined)).toBe(true);
+  });
+
+  it('lists each failure as a member, in order, saying only what its cluster does not', () => {
+    const members = [
+      member('processor-error', { taskId: 'a', processor: 'goal-pin', excerpt: 'same' }),
+      member('processor-error', { taskId: 'b', processor: 'goal-pin', excerpt: 'same' }),
+      member('processor-error', { taskId: 'c', processor: 'goal-pin', excerpt: 'same' }),
+      member('processor-error', { taskId: 'd', processor: 'goal-pin', excerpt: 'same' }),
+      member('processor-error', { taskId: 'e', processor: 'goal-pin', excerpt: 'new' }),
+    ];
+    const [cluster] = clusterFailures(members);
+    expect(cluster).toMatchObject({ id: 'processor-error', processor: 'goal-pin', count: 5 });
+    expect(cluster?.members.map((m) => m.traceId)).toEqual(members.map((m) => m.digest.traceId));
+    expect(cluster?.members.map((m) => m.processor)).toEqual(Array(5).fill(undefined));
+    // Shown by the cluster's evidence already: only the one new excerpt is repeated in a member.
+    expect(cluster?.members.map((m) => m.excerpt)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      'new',
+    ]);
+    const mixed = clusterFailures([
+      member('processor-error', { processor: 'goal-pin' }),
+      member('processor-error', { processor: 'loop-guard' }),
+    ]);
+    expect(mixed[0]?.processor).toBeUndefined();
+    expect(mixed[0]?.members.map((m) => m.processor)).toEqual(['goal-pin', 'loop-guard']);
   });
 
   it('does not split a class dominated by one tool; the tool is kept only when every member shares it', () => {

@@ -2,25 +2,33 @@
  * Batch clusters: failed trajectories grouped by failure class and, when it splits well, by tool.
  * A class is split by tool when at least two tools each account for `MIN_TOOL_CLUSTER_SIZE` of its
  * failures; its failures at other tools (or at none) stay in a class-level cluster. Clusters are
- * ordered by actionability, then size, then id.
+ * ordered by actionability, then size, then id. Each cluster lists its failed trajectories as
+ * members, in trace order (`clusterMembers`: a member says only what its cluster does not).
  */
 import type { FailureClass } from '../artifacts/common.ts';
-import type { Evidence, FailureCluster, TrajectoryDigest } from '../artifacts/digest.ts';
+import {
+  clusterMembers,
+  commonValue,
+  type Evidence,
+  type FailureCluster,
+  type TrajectoryDigest,
+} from '../artifacts/digest.ts';
 import { actionability } from './actionability.ts';
 
 export const MIN_TOOL_CLUSTER_SIZE = 2;
 /** Evidence spans per cluster: one from each of its first members, distinct tasks first. */
 export const CLUSTER_EVIDENCE = 3;
 
-export interface ClusterMember {
+/** A failed trajectory's analysis: its flat digest entry and every evidence span of its finding. */
+export interface AnalysedFailure {
   digest: TrajectoryDigest;
   evidence: readonly Evidence[];
 }
 
 type FailedClass = Exclude<FailureClass, 'none'>;
 
-function clusterEvidence(members: readonly ClusterMember[]): Evidence[] {
-  const chosen: ClusterMember[] = [];
+function clusterEvidence(members: readonly AnalysedFailure[]): Evidence[] {
+  const chosen: AnalysedFailure[] = [];
   const tasks = new Set<string>();
   for (const member of members) {
     if (chosen.length === CLUSTER_EVIDENCE) break;
@@ -40,10 +48,17 @@ function clusterEvidence(members: readonly ClusterMember[]): Evidence[] {
 function makeCluster(
   failureClass: FailedClass,
   tool: string | undefined,
-  members: readonly ClusterMember[],
+  members: readonly AnalysedFailure[],
   failedEpisodes: number,
 ): FailureCluster {
   const taskIds = [...new Set(members.map((member) => member.digest.taskId))].sort();
+  const entries = members.map((member) => member.digest);
+  const processor = commonValue(entries.map((entry) => entry.processor));
+  const context = {
+    ...(tool === undefined ? {} : { tool }),
+    ...(processor === undefined ? {} : { processor }),
+    evidence: clusterEvidence(members),
+  };
   return {
     id: tool === undefined ? failureClass : `${failureClass}:${tool}`,
     failureClass,
@@ -54,17 +69,17 @@ function makeCluster(
       members.map((member) => member.digest),
       failedEpisodes,
     ),
-    ...(tool === undefined ? {} : { tool }),
-    evidence: clusterEvidence(members),
+    ...context,
+    members: clusterMembers(context, entries),
   };
 }
 
 function clustersOfClass(
   failureClass: FailedClass,
-  members: readonly ClusterMember[],
+  members: readonly AnalysedFailure[],
   failedEpisodes: number,
 ): FailureCluster[] {
-  const byTool = new Map<string, ClusterMember[]>();
+  const byTool = new Map<string, AnalysedFailure[]>();
   for (const member of members) {
     const tool = member.digest.tool;
     if (tool === undefined) continue;
@@ -85,8 +100,8 @@ function clustersOfClass(
   return clusters;
 }
 
-export function clusterFailures(members: readonly ClusterMember[]): FailureCluster[] {
-  const byClass = new Map<FailedClass, ClusterMember[]>();
+export function clusterFailures(members: readonly AnalysedFailure[]): FailureCluster[] {
+  const byClass = new Map<FailedClass, AnalysedFailure[]>();
   for (const member of members) {
     const failureClass = member.digest.failureClass;
     if (failureClass === 'none') continue;

@@ -4,9 +4,16 @@
  */
 import { estimateTokens } from '../../providers/model.ts';
 import type { Trajectory } from '../../trace/trajectory.ts';
-import { type Digest, digestArtifact } from '../artifacts/digest.ts';
+import {
+  DIGEST_VERSION,
+  type Digest,
+  digestArtifact,
+  PLAIN_SUCCESS_OUTCOME,
+  type SuccessfulTrajectory,
+  type TrajectoryDigest,
+} from '../artifacts/digest.ts';
 import { analyseTrajectory } from './analyse-trajectory.ts';
-import { type ClusterMember, clusterFailures } from './cluster-failures.ts';
+import { type AnalysedFailure, clusterFailures } from './cluster-failures.ts';
 import { type DigestOptions, parseDigestOptions, type ResolvedDigestOptions } from './digest-options.ts';
 import { estimateTrajectoryTokens } from './estimate-trace-tokens.ts';
 import { createToolCallSignals, type ToolCallSignals } from './tool-call-signals.ts';
@@ -31,6 +38,16 @@ export function withOutputTokens(digest: Digest): Digest {
   return { ...digest, tokens: { in: digest.tokens.in, out } };
 }
 
+function successfulTrajectory(entry: TrajectoryDigest): SuccessfulTrajectory {
+  return {
+    traceId: entry.traceId,
+    taskId: entry.taskId,
+    reward: entry.reward,
+    turns: entry.turns,
+    ...(entry.outcome === PLAIN_SUCCESS_OUTCOME ? {} : { outcome: entry.outcome }),
+  };
+}
+
 export interface CreateDigestBuilderSettings {
   /** Where the options come from, for the `InputError` of a bad option. */
   source?: string;
@@ -48,8 +65,9 @@ export function createDigestBuilder(
   const resolved: ResolvedDigestOptions = parseDigestOptions(options, settings.source ?? 'digest options');
   const estimate = resolved.tokensIn === undefined && (settings.estimateTokensIn ?? true);
   const signals: ToolCallSignals = createToolCallSignals(resolved);
-  const entries: Digest['trajectories'] = [];
-  const failed: ClusterMember[] = [];
+  const successesListed: SuccessfulTrajectory[] | undefined =
+    resolved.successfulTrajectories === 'list' ? [] : undefined;
+  const failed: AnalysedFailure[] = [];
   let episodes = 0;
   let successes = 0;
   const perTask = new Map<string, { episodes: number; successes: number; successTurnsMax?: number }>();
@@ -72,25 +90,24 @@ export function createDigestBuilder(
       perTask.set(analysis.digest.taskId, task);
       if (analysis.digest.success) {
         successes += 1;
-        if (resolved.successfulTrajectories === 'list') entries.push(analysis.digest);
+        successesListed?.push(successfulTrajectory(analysis.digest));
       } else {
-        entries.push(analysis.digest);
         failed.push(analysis);
       }
     },
     finish(tokensIn) {
       const digest: Digest = {
-        schemaVersion: 'harnessx.digest/1',
+        schemaVersion: DIGEST_VERSION,
         cycleId: resolved.cycleId,
         harnessContentId: resolved.harnessContentId,
         episodes,
         successRate: episodes === 0 ? 0 : successes / episodes,
         tokens: { in: tokensIn ?? resolved.tokensIn ?? estimatedTokensIn, out: 0 },
-        trajectories: entries,
+        clusters: clusterFailures(failed),
         tasks: [...perTask.entries()]
           .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
           .map(([taskId, task]) => ({ taskId, ...task })),
-        clusters: clusterFailures(failed),
+        ...(successesListed === undefined ? {} : { successfulTrajectories: successesListed }),
         metaModel: { used: false },
       };
       // Our own output is checked against the artifact schema: a bug here must not reach plan.

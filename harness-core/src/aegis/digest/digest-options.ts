@@ -39,8 +39,9 @@ export const digestOptionsSchema = z
     /** Evidence spans kept per failed trajectory (clusters keep up to 3 of their members'). */
     evidencePerTrajectory: z.number().int().min(0).max(3).default(1),
     /**
-     * `list`: one entry per trajectory. `omit` (default): entries for
-     * failed trajectories only; `tasks` still says which tasks were solved (plan reads it); 2x smaller.
+     * `list`: successful trajectories are listed one by one too (`successfulTrajectories`). `omit`
+     * (default): failed trajectories only, as members of their clusters; `tasks` still says which
+     * tasks were solved (plan reads it).
      */
     successfulTrajectories: z.enum(['list', 'omit']).default('omit'),
     /** Longest evidence excerpt, in characters. */

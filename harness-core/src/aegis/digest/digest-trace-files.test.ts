@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AbortedError, InputError } from '../../errors.ts';
 import { writeTraceFile } from '../../trace/index.ts';
+import { type Digest, failedTrajectoriesOf } from '../artifacts/digest.ts';
 import { digestTraceFiles } from './digest-trace-files.ts';
 import { digestTrajectories } from './digest-trajectories.ts';
 import { buildTrajectory, steps, toolStep } from './test-support/trajectory-builder.ts';
@@ -35,16 +36,17 @@ const trajectories = [
   }),
 ];
 
-/** What the analysers located, without the span ids the writer assigns. */
-const located = (digest: {
-  trajectories: { failureClass: string; turn?: number; tool?: string; processor?: string }[];
-}) =>
-  digest.trajectories.map(({ failureClass, turn, tool, processor }) => ({
-    failureClass,
-    turn,
-    tool,
-    processor,
-  }));
+/** What the analysers located, without the span ids the writer assigns, by trace. */
+const located = (digest: Digest) =>
+  failedTrajectoriesOf(digest)
+    .map(({ taskId, failureClass, turn, tool, processor }) => ({
+      taskId,
+      failureClass,
+      turn,
+      tool,
+      processor,
+    }))
+    .sort((a, b) => a.taskId.localeCompare(b.taskId));
 
 let directory: string;
 beforeAll(async () => {
@@ -60,17 +62,19 @@ describe('digestTraceFiles', () => {
     await writeTraceFile(path, trajectories);
     const result = await digestTraceFiles([path], options);
     expect(located(result.digest)).toEqual(located(digestTrajectories(trajectories, options)));
-    expect(located(result.digest)[1]).toEqual({
-      failureClass: 'processor-error',
-      turn: 1,
-      tool: undefined,
-      processor: 'goal-pin',
-    });
-    expect(result.digest.trajectories[2]?.failureClass).toBe('malformed-arguments');
+    expect(located(result.digest)).toEqual([
+      { taskId: 't-2', failureClass: 'processor-error', turn: 1, tool: undefined, processor: 'goal-pin' },
+      { taskId: 't-3', failureClass: 'malformed-arguments', turn: 0, tool: 'take', processor: undefined },
+    ]);
     const { size } = await stat(path);
     expect(result.bytesRead).toBe(size);
     expect(result.digest.tokens.in).toBe(Math.ceil(size / 4));
-    expect(result.digest.trajectories[1]?.evidence[0]?.spanId).toMatch(/^[0-9a-f]{16}$/);
+    const processorError = result.digest.clusters.find((c) => c.failureClass === 'processor-error');
+    // One member: the cluster names its processor, the member does not repeat it.
+    expect(processorError).toMatchObject({ id: 'processor-error', processor: 'goal-pin' });
+    expect(processorError?.members[0]).not.toHaveProperty('processor');
+    expect(processorError?.members[0]?.spanId).toMatch(/^[0-9a-f]{16}$/);
+    expect(result.digest.successfulTrajectories?.map((entry) => entry.taskId)).toEqual(['t-1']);
     expect(result.skipped).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../errors.ts';
 import { estimateTokens } from '../../providers/model.ts';
-import { digestArtifact } from '../artifacts/digest.ts';
+import { digestArtifact, failedTrajectoriesOf } from '../artifacts/digest.ts';
 import { UNKNOWN_TASK_ID } from './analyse-trajectory.ts';
 import { digestTrajectories } from './digest-trajectories.ts';
 import { buildTrajectory, steps } from './test-support/trajectory-builder.ts';
@@ -31,12 +31,13 @@ describe('digestTrajectories', () => {
   it('by default lists failures only, with a per-task summary that still says which tasks were solved', () => {
     const { successfulTrajectories: _list, ...defaults } = options;
     const digest = digestTrajectories(batch(), defaults);
-    expect(digest.trajectories.every((t) => !t.success)).toBe(true);
+    expect(digest.successfulTrajectories).toBeUndefined();
+    expect(failedTrajectoriesOf(digest)).toHaveLength(3);
     expect(digest.tasks?.filter((t) => t.successes > 0).map((t) => t.taskId)).toEqual(['t-1']);
     expect(digest.tasks?.reduce((n, t) => n + t.episodes, 0)).toBe(4);
   });
 
-  it('produces a valid harnessx.digest/1 with one entry per trajectory, in input order', () => {
+  it('produces a valid harnessx.digest/2: each failure a member of its cluster, in input order', () => {
     const digest = digestTrajectories(batch(), options);
     expect(() => digestArtifact.parse(digest)).not.toThrow();
     expect(digest).toMatchObject({
@@ -46,16 +47,38 @@ describe('digestTrajectories', () => {
       cycleId: options.cycleId,
       harnessContentId: options.harnessContentId,
     });
-    expect(digest.trajectories.map((t) => [t.taskId, t.failureClass])).toEqual([
-      ['t-1', 'none'],
-      ['t-2', 'early-finish'],
-      ['t-2', 'repeated-failed-action'],
-      ['t-3', 'early-finish'],
+    expect(digest.schemaVersion).toBe('harnessx.digest/2');
+    expect(digest.successfulTrajectories?.map((t) => t.taskId)).toEqual(['t-1']);
+    expect(failedTrajectoriesOf(digest).map((t) => [t.taskId, t.failureClass, t.tool])).toEqual([
+      ['t-2', 'early-finish', 'finish'],
+      ['t-3', 'early-finish', 'finish'],
+      ['t-2', 'repeated-failed-action', 'open'],
     ]);
     expect(digest.clusters.map((cluster) => [cluster.id, cluster.count, cluster.taskIds])).toEqual([
       ['early-finish:finish', 2, ['t-2', 't-3']],
       ['repeated-failed-action:open', 1, ['t-2']],
     ]);
+  });
+
+  it('says once per cluster what its members share, and per member only what differs', () => {
+    const [finish, loop] = digestTrajectories(batch(), options).clusters;
+    expect(finish).toMatchObject({ failureClass: 'early-finish', tool: 'finish' });
+    // Both failed at finish with the same excerpt: the cluster shows it, the members do not repeat it.
+    for (const member of finish?.members ?? []) {
+      // In-memory trajectories have no span ids; the trace files' do (digest-trace-files.test.ts).
+      expect(Object.keys(member).sort()).toEqual(['reward', 'taskId', 'traceId', 'turn', 'turns']);
+      expect(member.turn).toBe(1);
+    }
+    expect(finish?.evidence.map((span) => span.excerpt)).toEqual([
+      'finish({}) -> You finish the task.',
+      'finish({}) -> You finish the task.',
+    ]);
+    // The loop's member went wrong at the repeat (turn 1); its first evidence span is the first failure.
+    expect(loop?.members).toEqual([
+      expect.objectContaining({ taskId: 't-2', turn: 1, spanTurn: 0, turns: 3 }),
+    ]);
+    expect(loop?.members[0]).not.toHaveProperty('outcome');
+    expect(loop?.members[0]).not.toHaveProperty('tool');
   });
 
   it('is deterministic: the same input gives the same JSON', () => {
@@ -74,16 +97,19 @@ describe('digestTrajectories', () => {
 
   it('keeps evidencePerTrajectory spans per entry while clusters keep theirs', () => {
     const none = digestTrajectories(batch(), { ...options, evidencePerTrajectory: 0 });
-    expect(none.trajectories.every((t) => t.evidence.length === 0)).toBe(true);
+    const members = (digest: typeof none) => digest.clusters.flatMap((cluster) => cluster.members);
+    expect(members(none).every((m) => m.spanId === undefined && m.moreEvidence === undefined)).toBe(true);
     expect(none.clusters.every((cluster) => cluster.evidence.length > 0)).toBe(true);
     const three = digestTrajectories(batch(), { ...options, evidencePerTrajectory: 3 });
-    expect(three.trajectories[2]?.evidence).toHaveLength(2);
+    const loop = three.clusters.find((cluster) => cluster.failureClass === 'repeated-failed-action');
+    // The second span repeats the first one's excerpt: only its turn is new.
+    expect(loop?.members[0]?.moreEvidence).toEqual([{ turn: 1 }]);
   });
 
   it('can list failed trajectories only, still counting every episode', () => {
     const digest = digestTrajectories(batch(), { ...options, successfulTrajectories: 'omit' });
     expect(digest).toMatchObject({ episodes: 4, successRate: 0.25 });
-    expect(digest.trajectories.map((t) => t.taskId)).toEqual(['t-2', 't-2', 't-3']);
+    expect(digest.successfulTrajectories).toBeUndefined();
     expect(digest.clusters).toEqual(digestTrajectories(batch(), options).clusters);
   });
 
@@ -93,7 +119,7 @@ describe('digestTrajectories', () => {
       turns: [[steps.nothing('put', { object: 'x'.repeat(500) })], [steps.finish()]],
     });
     const digest = digestTrajectories([long], { ...options, excerptChars: 40 });
-    const excerpt = digest.trajectories[0]?.evidence[0]?.excerpt ?? '';
+    const excerpt = digest.clusters[0]?.evidence[0]?.excerpt ?? '';
     expect(excerpt.length).toBeLessThanOrEqual(40);
     expect(excerpt).toContain('Nothing happens.');
   });
@@ -104,12 +130,12 @@ describe('digestTrajectories', () => {
       ...buildTrajectory({ outcome: 'failure', turns: [[steps.finish()]] }),
       taskId: undefined,
     };
-    expect(digestTrajectories([anonymous], options).trajectories[0]?.taskId).toBe(UNKNOWN_TASK_ID);
+    expect(digestTrajectories([anonymous], options).clusters[0]?.members[0]?.taskId).toBe(UNKNOWN_TASK_ID);
   });
 
   it('clamps rewards outside [0, 1] from foreign traces instead of failing the batch', () => {
     const odd = { ...buildTrajectory({ outcome: 'failure', turns: [[steps.finish()]] }), reward: 7 };
-    expect(digestTrajectories([odd], options).trajectories[0]?.reward).toBe(1);
+    expect(digestTrajectories([odd], options).clusters[0]?.members[0]?.reward).toBe(1);
   });
 
   it('rejects bad options with an InputError naming the field, before reading anything', () => {

@@ -1,12 +1,12 @@
 /**
- * The Digest stage: traces in, `harnessx.digest/1` out. Deterministic analysers locate each failed
+ * The Digest stage: traces in, `harnessx.digest/2` out. Deterministic analysers locate each failed
  * episode's failure class, turn, tool or processor and evidence; failures are clustered per batch
  * with an actionability score; an optional meta-model pass refines the top clusters.
  */
 export { actionability, FIXABILITY_PRIORS, locality } from './actionability.ts';
 export type { AnalyseTrajectoryOptions, TrajectoryAnalysis } from './analyse-trajectory.ts';
 export { analyseTrajectory, FAILURE_ANALYSERS, findFailures, UNKNOWN_TASK_ID } from './analyse-trajectory.ts';
-export type { ClusterMember } from './cluster-failures.ts';
+export type { AnalysedFailure } from './cluster-failures.ts';
 export { CLUSTER_EVIDENCE, clusterFailures, MIN_TOOL_CLUSTER_SIZE } from './cluster-failures.ts';
 export type { DigestBuilder } from './digest-builder.ts';
 export { createDigestBuilder } from './digest-builder.ts';

@@ -9,6 +9,7 @@ import { runSuite } from '../../environments/run-suite.ts';
 import type { HarnessSpec } from '../../harness/spec.ts';
 import { createBuiltinRegistry } from '../../processors/index.ts';
 import { createSimulatedWorkerModel } from '../../testing/simulated-worker/index.ts';
+import { failedTrajectoriesOf } from '../artifacts/digest.ts';
 import { digestTrajectories } from '../digest/digest-trajectories.ts';
 import { runHouseholdBatch } from '../digest/test-support/household-batch.ts';
 import { planCycle } from '../plan/plan-cycle.ts';
@@ -53,7 +54,7 @@ describe('a catalogue cycle on household traces', () => {
     const [top] = candidates;
     expect(top?.spec.processors.map((ref) => ref.id)).toEqual(['verify-before-finish']);
 
-    const taskIds = [...new Set(digest.trajectories.map((entry) => entry.taskId))];
+    const taskIds = [...new Set(failedTrajectoriesOf(digest).map((entry) => entry.taskId))];
     const before = await successRate(batch.harness, taskIds);
     const after = await successRate(top!.spec, taskIds);
     expect(after - before).toBeGreaterThanOrEqual(0.2);

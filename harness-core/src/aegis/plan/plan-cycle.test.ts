@@ -6,9 +6,11 @@ import { type Digest, digestArtifact } from '../artifacts/digest.ts';
 import type { LeverHistory, Plan } from '../artifacts/plan.ts';
 import { planCycle } from './plan-cycle.ts';
 
-const digest = digestArtifact.parse(
-  JSON.parse(readFileSync(new URL('./test-data/digest-early-finish-loop.json', import.meta.url), 'utf8')),
-);
+/** A `harnessx.digest/1` as an older store holds it: read, it is upgraded to /2. */
+const storedV1 = JSON.parse(
+  readFileSync(new URL('./test-data/digest-early-finish-loop.json', import.meta.url), 'utf8'),
+) as unknown;
+const digest = digestArtifact.parse(storedV1);
 
 const baseline = parseHarnessSpec({
   schemaVersion: 'harnessx.harness/1',
@@ -99,6 +101,14 @@ describe('planCycle', () => {
       'structural:add-processor',
       'structural:set-compaction',
     ]);
+  });
+
+  it('plans the same from a stored /1 digest as from its /2 form', () => {
+    expect(digest.schemaVersion).toBe('harnessx.digest/2');
+    const fromV1 = planCycle({ ...input, digest: storedV1 as Digest, leverHistory: [] });
+    const fromV2 = planCycle({ ...input, digest: JSON.parse(JSON.stringify(digest)), leverHistory: [] });
+    expect(fromV2).toEqual(fromV1);
+    expect(fromV1.hypotheses.length).toBeGreaterThan(0);
   });
 
   it('orders clusters by actionability whatever order the digest lists them in', () => {

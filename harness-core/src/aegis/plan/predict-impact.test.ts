@@ -1,42 +1,45 @@
 import { describe, expect, it } from 'vitest';
-import type { Digest, FailureCluster, TrajectoryDigest } from '../artifacts/digest.ts';
+import type { FailureClass } from '../artifacts/common.ts';
+import type { Digest, FailureCluster } from '../artifacts/digest.ts';
 import { predictImpact, taskOutcomes } from './predict-impact.ts';
 
-function trajectory(taskId: string, success: boolean, turns: number, tool?: string): TrajectoryDigest {
+const success = (taskId: string, turns: number) => ({
+  traceId: `${taskId}-${turns}`,
+  taskId,
+  reward: 1,
+  turns,
+});
+
+function failures(
+  failureClass: Exclude<FailureClass, 'none'>,
+  tool: string | undefined,
+  taskId: string,
+  turns = 9,
+) {
   return {
-    traceId: `${taskId}-${turns}`,
-    taskId,
-    outcome: success ? 'success' : 'failed',
-    success,
-    reward: success ? 1 : 0,
-    turns,
-    failureClass: success ? 'none' : 'invalid-action',
+    id: tool ? `${failureClass}:${tool}` : failureClass,
+    failureClass,
+    count: 1,
+    taskIds: [taskId],
+    actionability: 0.3,
     ...(tool ? { tool } : {}),
     evidence: [],
-  };
+    members: [{ traceId: `${taskId}-${turns}`, taskId, reward: 0, turns, turn: turns - 1 }],
+  } satisfies FailureCluster;
 }
 
-const digest = {
-  trajectories: [
-    trajectory('a', true, 5),
-    trajectory('b', true, 10),
-    trajectory('c', true, 20),
-    trajectory('c', false, 12, 'open'),
-    trajectory('d', true, 28),
-    trajectory('e', false, 9, 'open'),
-    trajectory('f', false, 7, 'take'),
-  ],
-} as Digest;
+const cluster: FailureCluster = failures('invalid-action', 'open', 'e');
 
-const cluster: FailureCluster = {
-  id: 'invalid-action:open',
-  failureClass: 'invalid-action',
-  count: 2,
-  taskIds: ['e'],
-  actionability: 0.3,
-  tool: 'open',
-  evidence: [],
+/** c failed at open too, but in another cluster (a class-level one, so its member names the tool). */
+const lostAtOpen: FailureCluster = {
+  ...failures('lost-state', undefined, 'c', 12),
+  members: [{ traceId: 'c-12', taskId: 'c', reward: 0, turns: 12, turn: 11, tool: 'open' }],
 };
+
+const digest = {
+  clusters: [cluster, lostAtOpen, failures('invalid-action', 'take', 'f', 7)],
+  successfulTrajectories: [success('a', 5), success('b', 10), success('c', 20), success('d', 28)],
+} as unknown as Digest;
 
 const outcomes = taskOutcomes(digest);
 
@@ -78,7 +81,7 @@ describe('predictImpact', () => {
   });
 
   it('has no long episodes to disturb when nothing is solved', () => {
-    const none = taskOutcomes({ trajectories: [trajectory('e', false, 9, 'open')] } as Digest);
+    const none = taskOutcomes({ clusters: [cluster] } as unknown as Digest);
     expect(predictImpact(cluster, { operator: 'add-processor', params: { id: 'goal-pin' } }, none)).toEqual({
       unlock: ['e'],
       stabilise: [],

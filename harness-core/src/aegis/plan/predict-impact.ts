@@ -16,7 +16,7 @@
  *     of successful rollouts by turns — closest to the budgets, with the most context to disturb.
  * Every list is sorted, so equal digests give equal predictions.
  */
-import type { Digest, FailureCluster } from '../artifacts/digest.ts';
+import { type Digest, type FailureCluster, failedTrajectoriesOf } from '../artifacts/digest.ts';
 import type { Hypothesis, OperatorCall } from '../artifacts/plan.ts';
 
 type Prediction = Hypothesis['predicted'];
@@ -36,25 +36,24 @@ export interface TaskOutcomes {
 }
 
 export function taskOutcomes(digest: Digest): TaskOutcomes {
+  const listed = digest.successfulTrajectories ?? [];
   const solved = new Map<string, number>();
-  for (const trajectory of digest.trajectories) {
-    if (!trajectory.success) continue;
+  for (const trajectory of listed)
     solved.set(trajectory.taskId, Math.max(solved.get(trajectory.taskId) ?? 0, trajectory.turns));
-  }
-  // The compact digest lists failures only; its per-task summary says which tasks were solved.
+  // Without the list (the default), the per-task summary says which tasks were solved.
   for (const task of digest.tasks ?? []) {
     if (task.successes === 0) continue;
     solved.set(task.taskId, Math.max(solved.get(task.taskId) ?? 0, task.successTurnsMax ?? 0));
   }
   const failedAtTool = new Map<string, Set<string>>();
-  for (const trajectory of digest.trajectories) {
-    if (trajectory.success || trajectory.tool === undefined || !solved.has(trajectory.taskId)) continue;
+  for (const trajectory of failedTrajectoriesOf(digest)) {
+    if (trajectory.tool === undefined || !solved.has(trajectory.taskId)) continue;
     const tasks = failedAtTool.get(trajectory.tool) ?? new Set<string>();
     tasks.add(trajectory.taskId);
     failedAtTool.set(trajectory.tool, tasks);
   }
-  const listed = digest.trajectories.filter((t) => t.success).map((t) => t.turns);
-  const successTurns = (listed.length > 0 ? listed : [...solved.values()]).sort((a, b) => a - b);
+  const listedTurns = listed.map((t) => t.turns);
+  const successTurns = (listedTurns.length > 0 ? listedTurns : [...solved.values()]).sort((a, b) => a - b);
   return { solved, failedAtTool, successTurns };
 }
 

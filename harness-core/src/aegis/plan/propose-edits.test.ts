@@ -20,10 +20,17 @@ function cluster(failureClass: Exclude<FailureClass, 'none'>, tool?: string): Fa
     actionability: 0.5,
     ...(tool ? { tool } : {}),
     evidence: [],
+    members: ['a', 'b', 'c'].map((n) => ({
+      traceId: `trace-${n}`,
+      taskId: 't1',
+      reward: 0,
+      turns: 9,
+      turn: 5,
+    })),
   };
 }
 
-const emptyDigest = { trajectories: [] } as unknown as Digest;
+const emptyDigest = { clusters: [] } as unknown as Digest;
 const calls = (spec = bare, c: FailureCluster, digest = emptyDigest) =>
   proposeEdits(c, spec, digest).map((p) => `${p.lever} ${p.edit.operator} ${JSON.stringify(p.edit.params)}`);
 
@@ -79,13 +86,16 @@ describe('proposeEdits', () => {
 
   it('removes the processor that processor-error episodes failed in, on its own lever', () => {
     const spec = parseHarnessSpec({ ...base, processors: [{ id: 'loop-guard' }, { id: 'goal-pin' }] });
-    const digest = {
-      trajectories: [
-        { taskId: 't1', failureClass: 'processor-error', processor: 'loop-guard' },
-        { taskId: 't1', failureClass: 'processor-error', processor: 'not-present' },
+    const failing: FailureCluster = {
+      ...cluster('processor-error'),
+      count: 2,
+      members: [
+        { traceId: 'trace-a', taskId: 't1', reward: 0, turns: 4, turn: 1, processor: 'loop-guard' },
+        { traceId: 'trace-b', taskId: 't1', reward: 0, turns: 4, turn: 1, processor: 'not-present' },
       ],
-    } as unknown as Digest;
-    expect(calls(spec, cluster('processor-error'), digest)).toEqual([
+    };
+    const digest = { clusters: [failing] } as unknown as Digest;
+    expect(calls(spec, failing, digest)).toEqual([
       'control-flow-safety remove-processor {"id":"loop-guard"}',
     ]);
   });

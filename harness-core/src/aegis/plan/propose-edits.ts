@@ -5,7 +5,7 @@
  * edits that apply cleanly to the current version.
  */
 import type { HarnessSpec } from '../../harness/spec.ts';
-import type { Digest, FailureCluster } from '../artifacts/digest.ts';
+import { type Digest, type FailureCluster, failedTrajectoriesOf } from '../artifacts/digest.ts';
 import type { Hypothesis, OperatorCall } from '../artifacts/plan.ts';
 import { applyCatalogueEdit } from '../evolve/operators/index.ts';
 import { builtinDefinition, processorIndex, singletonHolder } from '../evolve/operators/spec-access.ts';
@@ -66,9 +66,10 @@ function processorProposal(
   };
 }
 
+/** Processors that failed episodes of the cluster's class on its tasks failed in (any cluster of the class). */
 function failingProcessors(digest: Digest, cluster: FailureCluster): string[] {
   const tasks = new Set(cluster.taskIds);
-  const ids = digest.trajectories
+  const ids = failedTrajectoriesOf(digest)
     .filter(
       (t) => t.failureClass === cluster.failureClass && tasks.has(t.taskId) && t.processor !== undefined,
     )

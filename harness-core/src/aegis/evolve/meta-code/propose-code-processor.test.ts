@@ -36,6 +36,12 @@ const cluster: FailureCluster = {
   actionability: 0.7,
   tool: 'take',
   evidence: [{ traceId: 'a1b2', turn: 3, excerpt: 'take {"object":"mug 1"} -> Nothing happens.' }],
+  members: [
+    { traceId: 'a1b2', taskId: 'household-07', reward: 0, turns: 12, turn: 4, spanTurn: 3 },
+    { traceId: 'a1b3', taskId: 'household-07', reward: 0, turns: 14, turn: 6 },
+    { traceId: 'a1b4', taskId: 'household-11', reward: 0, turns: 9, turn: 5 },
+    { traceId: 'a1b5', taskId: 'household-11', reward: 0, turns: 11, turn: 2 },
+  ],
 };
 
 const propose = (model: ModelV1, extra: Partial<Parameters<typeof proposeCodeProcessor>[0]> = {}) =>
