@@ -5,7 +5,6 @@
  * flat records, each with its cluster's class, tool and processor, for code that reasons per
  * trajectory (plan).
  */
-import type { FailureClass } from './common.ts';
 import type {
   ClusterMember,
   Digest,
@@ -79,18 +78,7 @@ export function clusterMembers(
 }
 
 /** A failed trajectory read back from its cluster: the member with its cluster's findings. */
-export interface FailedTrajectory {
-  clusterId: string;
-  traceId: string;
-  taskId: string;
-  outcome: string;
-  reward: number;
-  turns: number;
-  failureClass: FailureClass;
-  turn?: number;
-  tool?: string;
-  processor?: string;
-}
+export type FailedTrajectory = Omit<TrajectoryDigest, 'success' | 'evidence'> & { clusterId: string };
 
 function failedTrajectory(cluster: FailureCluster, member: ClusterMember): FailedTrajectory {
   const tool = member.tool ?? cluster.tool;
