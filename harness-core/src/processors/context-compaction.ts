@@ -117,17 +117,20 @@ export function compactHistory(
 }
 
 /**
- * Tokens of `messages`, given that `previous` (an earlier snapshot of the history) had
- * `previousTokens`. The runtime's histories are frozen arrays of deep-frozen messages, so when
- * `messages` starts with the same message objects only the messages after them need estimating;
- * anything else (a patched or unfrozen history) is estimated in full.
+ * Tokens of `messages`, given that `previous` (an earlier snapshot of the history, `frozen` when
+ * it was seen) had `previousTokens`. The runtime's histories are frozen arrays of deep-frozen
+ * messages, so when `messages` starts with the same message objects only the messages after them
+ * need estimating; anything else (a patched or unfrozen history) is estimated in full. Both are
+ * plain copies: reading a frozen array's elements one by one costs V8 several times as much as
+ * reading a plain array's, and a spread copies a frozen array at full speed.
  */
 function extendEstimate(
   messages: readonly ChatMessage[],
   previous: readonly ChatMessage[],
+  frozen: boolean,
   previousTokens: number,
 ): number {
-  let unchanged = Object.isFrozen(previous) && messages.length >= previous.length;
+  let unchanged = frozen && messages.length >= previous.length;
   for (let index = 0; unchanged && index < previous.length; index++)
     unchanged = messages[index] === previous[index];
   let total = unchanged ? previousTokens : 0;
@@ -151,11 +154,14 @@ export const contextCompaction = defineProcessor<ContextCompactionOptions>({
     // The history grows by a few messages a turn, so the estimate of the turn before is kept and
     // only new messages are added; any other change (a patch) is estimated afresh.
     let counted: readonly ChatMessage[] = [];
+    let countedFrozen = false;
     let countedTokens = 0;
     return {
       turnStart(args): HistoryPatch | undefined {
-        countedTokens = extendEstimate(args.messages, counted, countedTokens);
-        counted = args.messages;
+        const messages = [...args.messages];
+        countedTokens = extendEstimate(messages, counted, countedFrozen, countedTokens);
+        counted = messages;
+        countedFrozen = Object.isFrozen(args.messages);
         // The same test `compactHistory` starts with, made here without re-estimating everything.
         if (countedTokens <= options.maxContextTokens) return undefined;
         const result = compactHistory(args.messages, options, stubbed);

@@ -23,6 +23,25 @@ describe('unixNanoAt', () => {
   });
 });
 
+describe('unixNanoAt in bursts', () => {
+  it('stays exact for stamps within one millisecond, and a whole number of seconds apart', () => {
+    const exact = (ms: number) => (originNs + BigInt(Math.round(ms * 1e6))).toString();
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 9e6, noNaN: true }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.double({ min: 0, max: 0.999, noNaN: true }))),
+        (startMs, steps) => {
+          for (const [seconds, withinMs] of steps) {
+            const elapsedMs = startMs + seconds * 1000 + withinMs;
+            expect(unixNanoAt(elapsedMs)).toBe(exact(elapsedMs));
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 describe('nowUnixNano', () => {
   it('never goes backwards', () => {
     let previous = 0n;

@@ -74,6 +74,20 @@ export class EpisodeRecorder {
    * than spread into a literal, which costs several times as much.
    */
   recordModelResult(call: ModelCallStart, output: ModelCallRecord['output'], result: GenerateResult): Turn {
+    if (!result.responseModel && result.costUsd === undefined) {
+      // The common case, in one literal with the fields in record order: one allocation, no
+      // property added later.
+      return this.recordModelCall({
+        provider: call.provider,
+        model: call.model,
+        inputMessages: call.inputMessages,
+        tools: call.tools,
+        output,
+        usage: result.usage,
+        startTimeUnixNano: call.startTimeUnixNano,
+        endTimeUnixNano: nowUnixNano(),
+      });
+    }
     const record = { provider: call.provider, model: call.model } as ModelCallRecord;
     if (result.responseModel) record.responseModel = result.responseModel;
     record.inputMessages = call.inputMessages;
@@ -103,6 +117,20 @@ export class EpisodeRecorder {
 
   /** Records a tool call of `turn` that started at `startTimeUnixNano` and ends now (see above). */
   recordToolResult(turn: Turn, call: ToolCall, result: ExecutedTool, startTimeUnixNano: string): void {
+    if (!result.isError) {
+      // The common case, in one literal with the fields in record order (see above).
+      this.recordToolCall(turn, {
+        callId: call.id,
+        name: call.name,
+        arguments: call.arguments,
+        result: result.content,
+        isError: result.isError,
+        resultSource: result.source,
+        startTimeUnixNano,
+        endTimeUnixNano: nowUnixNano(),
+      });
+      return;
+    }
     const record = {
       callId: call.id,
       name: call.name,

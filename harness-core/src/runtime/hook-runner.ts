@@ -16,6 +16,7 @@ import {
 } from '../harness/hooks.ts';
 import { createSeededRandom, hashString } from '../random.ts';
 import { formatIssuePath } from '../schema.ts';
+import { quickParsePatch } from './patch-check.ts';
 
 /** One processor's handler for one hook, with its per-processor context parts (made once). */
 interface HookEntry extends Pick<HookContext, 'emit' | 'random' | 'sleep'> {
@@ -35,6 +36,8 @@ export interface HookRunnerOptions {
   strict: boolean;
   seed: number;
   signal: AbortSignal;
+  /** Read instead of `signal.aborted` before each handler, when given; it must always agree with it. */
+  abortState?: { readonly aborted: boolean };
   events: HookRunnerEvents;
 }
 
@@ -55,28 +58,21 @@ type PatchApplier<H extends HookName> = (
   processorId: string,
 ) => 'transform' | 'intercept';
 
-/** Everything one hook run needs, passed along when it continues after an asynchronous handler. */
-interface HookRun<H extends HookName> {
-  hook: H;
-  entries: readonly HookEntry[];
-  view: () => EpisodeView;
-  buildArgs: HookArgsBuilder<H>;
-  apply: PatchApplier<H>;
-}
-
 const NOT_INTERRUPTED: HookRunOutcome = Object.freeze({ interrupted: false });
 
 export class HookRunner {
   /** Per hook, only the processors that handle it: hooks nobody handles cost nothing per turn. */
   readonly #entries: Partial<Record<HookName, HookEntry[]>> = {};
   readonly #options: HookRunnerOptions;
+  readonly #abortState: { readonly aborted: boolean };
 
   constructor(processors: { id: string; hooks: ProcessorHooks }[], options: HookRunnerOptions) {
     this.#options = options;
+    this.#abortState = options.abortState ?? options.signal;
     const sleep = sleeperFor(options.signal);
     for (const processor of processors) {
       const emit = emitterFor(processor.id, options.events);
-      const random = createSeededRandom(hashString(`${options.seed}:${processor.id}`));
+      const random = lazyRandomFor(options.seed, processor.id);
       for (const hook of HOOK_NAMES) {
         const handler = processor.hooks[hook];
         if (!handler) continue;
@@ -100,30 +96,41 @@ export class HookRunner {
   ): HookRunOutcome | Promise<HookRunOutcome> {
     const entries = this.#entries[hook];
     if (entries === undefined) return NOT_INTERRUPTED;
-    return this.#runFrom({ hook, entries, view, buildArgs, apply }, 0, undefined);
+    return this.#runFrom(hook, entries, view, buildArgs, apply, 0, undefined);
   }
 
-  /** Runs the processors from `start` on; `episode` is the view while no patch has changed it. */
+  /**
+   * Runs the processors from `start` on; `episode` is the view while no patch has changed it.
+   * The run's parts are passed one by one rather than in an object: six runs a turn would each
+   * allocate one.
+   */
   #runFrom<H extends HookName>(
-    run: HookRun<H>,
+    hook: H,
+    entries: readonly HookEntry[],
+    view: () => EpisodeView,
+    buildArgs: HookArgsBuilder<H>,
+    apply: PatchApplier<H>,
     start: number,
     episode: EpisodeView | undefined,
   ): HookRunOutcome | Promise<HookRunOutcome> {
-    const signal = this.#options.signal;
-    for (let index = start; index < run.entries.length; index++) {
-      const processor = run.entries[index]!;
-      if (signal.aborted) throw new AbortedError();
+    const abortState = this.#abortState;
+    for (let index = start; index < entries.length; index++) {
+      const processor = entries[index]!;
+      if (abortState.aborted) throw new AbortedError();
       // The view only changes when a patch is applied, so it is built once and rebuilt after a patch.
-      episode ??= run.view();
-      const args = run.buildArgs(episode, processor.emit, processor.random, processor.sleep);
+      episode ??= view();
+      const args = buildArgs(episode, processor.emit, processor.random, processor.sleep);
       try {
         const patch = (processor.handler as (a: HookArgs[H]) => unknown)(args);
-        if (patch instanceof Promise) return this.#continueAfter(patch, run, index, episode);
-        const settled = this.#settle(run, processor, patch);
+        // Most calls return no patch.
+        if (patch === undefined) continue;
+        if (patch instanceof Promise)
+          return this.#continueAfter(patch, hook, entries, view, buildArgs, apply, index, episode);
+        const settled = this.#settle(hook, apply, processor, patch);
         if (settled === 'applied') episode = undefined;
         else if (settled !== undefined) return settled;
       } catch (error) {
-        this.#fail(run.hook, processor, error);
+        this.#fail(hook, processor, error);
       }
     }
     return NOT_INTERRUPTED;
@@ -131,19 +138,23 @@ export class HookRunner {
 
   async #continueAfter<H extends HookName>(
     pending: Promise<unknown>,
-    run: HookRun<H>,
+    hook: H,
+    entries: readonly HookEntry[],
+    view: () => EpisodeView,
+    buildArgs: HookArgsBuilder<H>,
+    apply: PatchApplier<H>,
     index: number,
     episode: EpisodeView | undefined,
   ): Promise<HookRunOutcome> {
-    const processor = run.entries[index]!;
+    const processor = entries[index]!;
     try {
-      const settled = this.#settle(run, processor, await pending);
+      const settled = this.#settle(hook, apply, processor, await pending);
       if (settled === 'applied') episode = undefined;
       else if (settled !== undefined) return settled;
     } catch (error) {
-      this.#fail(run.hook, processor, error);
+      this.#fail(hook, processor, error);
     }
-    return this.#runFrom(run, index + 1, episode);
+    return this.#runFrom(hook, entries, view, buildArgs, apply, index + 1, episode);
   }
 
   /**
@@ -151,27 +162,32 @@ export class HookRunner {
    * was no patch, `'applied'` after a transform or intercept, the outcome for an interrupt.
    */
   #settle<H extends HookName>(
-    run: HookRun<H>,
+    hook: H,
+    apply: PatchApplier<H>,
     processor: HookEntry,
     patch: unknown,
   ): HookRunOutcome | 'applied' | undefined {
     if (patch === undefined) return undefined;
-    const hook = run.hook;
     const schema = hookPatchSchemas[hook];
     if (schema === null) {
       throw new ProcessorContractError(processor.id, hook, `${hook} is read-only and may not return a patch`);
     }
-    const parsed = schema.safeParse(patch);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue ? formatIssuePath(issue.path) : '';
-      throw new ProcessorContractError(
-        processor.id,
-        hook,
-        `returned a patch ${hook} does not permit (${describePatch(patch)}${where ? ` at ${where}` : ''}: ${issue?.message ?? 'invalid'})`,
-      );
+    // The common patches are checked directly (`quickParsePatch` accepts only what the schema
+    // accepts); anything else goes through the schema, which also words the error.
+    let valid = quickParsePatch(hook, patch) as HookPatches[H] | undefined;
+    if (valid === undefined) {
+      const parsed = schema.safeParse(patch);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = issue ? formatIssuePath(issue.path) : '';
+        throw new ProcessorContractError(
+          processor.id,
+          hook,
+          `returned a patch ${hook} does not permit (${describePatch(patch)}${where ? ` at ${where}` : ''}: ${issue?.message ?? 'invalid'})`,
+        );
+      }
+      valid = parsed.data as HookPatches[H];
     }
-    const valid = parsed.data as HookPatches[H];
     if ((valid as { type: string }).type === 'interrupt') {
       const reason = (valid as { reason: string }).reason;
       this.#options.events.event('processor-outcome', {
@@ -182,7 +198,7 @@ export class HookRunner {
       });
       return { interrupted: true, reason, processorId: processor.id };
     }
-    const outcome = run.apply(valid as Exclude<HookPatches[H], { type: 'interrupt' }>, processor.id);
+    const outcome = apply(valid as Exclude<HookPatches[H], { type: 'interrupt' }>, processor.id);
     this.#options.events.event('processor-outcome', { 'processor.id': processor.id, hook, outcome });
     return 'applied';
   }
@@ -210,7 +226,37 @@ export class HookRunner {
 // which for ten processors costs more than the rest of the runner's set-up.
 function emitterFor(processorId: string, events: HookRunnerEvents): HookContext['emit'] {
   // processor.id goes last: a processor cannot pass itself off as another one in the trace.
-  return (name, attributes = {}) => events.event(name, { ...attributes, 'processor.id': processorId });
+  return (name, attributes = {}) => events.event(name, withProcessorId(attributes, processorId));
+}
+
+/**
+ * `{ ...attributes, 'processor.id': processorId }`. Each processor emits attributes of its own
+ * shape, so a spread site sees many shapes and takes V8's slow generic path; `Object.assign` into
+ * a fresh object copies the same own enumerable keys in the same order for a fraction of that.
+ * Only an own `__proto__` key, which assigning would turn into a prototype, needs the spread.
+ */
+function withProcessorId(
+  attributes: Record<string, string | number | boolean>,
+  processorId: string,
+): Record<string, string | number | boolean> {
+  if (attributes !== null && Object.hasOwn(attributes, '__proto__'))
+    return { ...attributes, 'processor.id': processorId };
+  const copy: Record<string, string | number | boolean> = Object.assign({}, attributes);
+  copy['processor.id'] = processorId;
+  return copy;
+}
+
+/**
+ * The processor's seeded random source, seeded on its first call: most processors never draw a
+ * number, and hashing every processor's seed for every episode costs more than the rest of the
+ * runner's set-up. The sequence is the one `createSeededRandom` gives for the same seed.
+ */
+function lazyRandomFor(seed: number, processorId: string): HookContext['random'] {
+  let random: HookContext['random'] | undefined;
+  return () => {
+    random ??= createSeededRandom(hashString(`${seed}:${processorId}`));
+    return random();
+  };
 }
 
 function sleeperFor(signal: AbortSignal): HookContext['sleep'] {

@@ -322,6 +322,94 @@ describe('runEpisode', () => {
     expect(model.calls[0]?.messages[0]?.content).not.toBe('mutated');
   });
 
+  it('gives processors a frozen view of the task and budgets, so none can change what the loop enforces', async () => {
+    const processors = withProcessors({
+      greedy: {
+        turnStart: ({ episode }) => {
+          (episode.budgets as { maxTurns: number }).maxTurns = 1000;
+          return undefined;
+        },
+        modelRequest: ({ episode }) => {
+          (episode.task as { instruction: string }).instruction = 'something else';
+          return undefined;
+        },
+      },
+    });
+    const harness = baseHarness({ budgets: { maxTurns: 2 } });
+    const model = new ScriptedModel([callTool('add', {})], { whenExhausted: 'repeat-last' });
+    const result = await runEpisode({
+      harness,
+      processors,
+      environment: counterEnvironment(),
+      task,
+      model,
+      seed: 1,
+    });
+    expect(harness.budgets.maxTurns).toBe(2);
+    expect(result.outcome).toBe('budget-exhausted');
+    expect(result.trajectory.turns).toHaveLength(2);
+    expect(result.trajectory.events.filter((e) => e.name === 'processor-error')).toHaveLength(4);
+  });
+
+  it('hands modelRequest the frozen history, which a processor cannot add to, and the model a copy', async () => {
+    const seen: { frozen: boolean; sameAsHistory: boolean }[] = [];
+    const processors = withProcessors({
+      pusher: {
+        modelRequest: ({ messages, episode }) => {
+          seen.push({ frozen: Object.isFrozen(messages), sameAsHistory: messages === episode.messages });
+          (messages as unknown as unknown[]).push({ role: 'user', content: 'smuggled' });
+          return undefined;
+        },
+      },
+    });
+    let requestArrayFrozen: boolean | undefined;
+    const model = new ScriptedModel([
+      (request) => {
+        requestArrayFrozen = Object.isFrozen(request.messages);
+        return { text: 'done' };
+      },
+    ]);
+    const result = await runEpisode({
+      harness: baseHarness(),
+      processors,
+      environment: counterEnvironment(),
+      task,
+      model,
+      seed: 1,
+    });
+    expect(seen).toEqual([{ frozen: true, sameAsHistory: true }]);
+    expect(result.trajectory.events.filter((e) => e.name === 'processor-error')).toHaveLength(1);
+    expect(model.calls[0]?.messages.map((m) => m.content)).toEqual([
+      'You are a helpful agent. Use the tools to complete the task.',
+      'Count to two.',
+    ]);
+    expect(requestArrayFrozen).toBe(false);
+    expect(result.trajectory.turns[0]?.modelCall.inputMessages).toHaveLength(2);
+  });
+
+  it('records a tool step that throws or rejects as a failed tool call, and goes on', async () => {
+    const env = counterEnvironment();
+    env.step = (call: { name: string }) => {
+      if (call.name === 'add') throw new Error('jammed');
+      return Promise.reject(new Error('stuck'));
+    };
+    const model = new ScriptedModel([callTool('add', {}), callTool('finish', {}), { text: 'gave up' }]);
+    const result = await runEpisode({
+      harness: baseHarness(),
+      processors: [],
+      environment: env,
+      task,
+      model,
+      seed: 1,
+    });
+    const calls = result.trajectory.turns.flatMap((turn) => turn.toolCalls);
+    expect(calls.map((c) => [c.result, c.isError, c.error?.type, c.resultSource])).toEqual([
+      ['Error: the tool add failed: jammed', true, 'tool_exception', 'environment'],
+      ['Error: the tool finish failed: stuck', true, 'tool_exception', 'environment'],
+    ]);
+    expect(result.trajectory.turns).toHaveLength(3);
+  });
+
   it('lets a processor intercept a tool call without running it, and interrupt the episode', async () => {
     const processors = withProcessors({
       gate: {

@@ -6,10 +6,10 @@
 import { AbortedError } from '../errors.ts';
 import { harnessContentId } from '../harness/canonical.ts';
 import type { EpisodeView } from '../harness/hooks.ts';
-import type { ChatMessage, GenerateResult, ToolCall, ToolDefinition } from '../providers/model.ts';
+import type { ChatMessage, GenerateResult, ToolDefinition } from '../providers/model.ts';
 import type { EpisodeOutcome } from '../trace/trajectory.ts';
 import { nowUnixNano } from './clock.ts';
-import { describeFailure, type LoopEnd, safeScore, scoreArgs, throwIfAborted } from './episode-helpers.ts';
+import { describeFailure, type LoopEnd, safeScore, taskEndArgs, throwIfAborted } from './episode-helpers.ts';
 import type { EpisodeResult, RunEpisodeOptions } from './episode-options.ts';
 import { EpisodeRecorder } from './episode-recorder.ts';
 import { createEpisodeSignal } from './episode-signal.ts';
@@ -17,14 +17,10 @@ import { copyToolCall, deepFreeze, freezeMessage } from './freeze.ts';
 import { frozenCopy } from './frozen-copy.ts';
 import { HookRunner, type HookRunOutcome } from './hook-runner.ts';
 import { parseModelResult } from './model-result.ts';
-import {
-  applyHistoryPatch,
-  applyRequestPatch,
-  applyTaskStartPatch,
-  buildRequestMessages,
-} from './patches.ts';
-import { type ExecutedTool, executeToolCall } from './tool-executor.ts';
+import { applyTaskStartPatch, modelRequestMessages } from './patches.ts';
+import { type ExecutedTool, PendingToolStep, retrierFor, startToolCall } from './tool-executor.ts';
 import { newTraceId } from './trace-id.ts';
+import { createTurnSites, type ExecutedCall, newTurnState, type TurnState } from './turn-sites.ts';
 
 export type { EpisodeResult, RunEpisodeOptions } from './episode-options.ts';
 
@@ -56,7 +52,7 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRes
   const startedAt = performance.now();
   const hooks = new HookRunner(
     options.processors.map((processor) => ({ id: processor.id, hooks: processor.instantiate() })),
-    { strict: options.strict ?? false, seed, signal, events: recorder },
+    { strict: options.strict ?? false, seed, signal, abortState: episodeSignal, events: recorder },
   );
   const enabled = harness.slots.tools.enabled;
   const environmentTools = frozenCopy([...environment.tools]);
@@ -65,99 +61,81 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRes
     tools:
       enabled === 'all' ? environmentTools : environmentTools.filter((tool) => enabled.includes(tool.name)),
   };
-  let history: readonly ChatMessage[] = [];
-  // The same messages as `history`, in an array of our own that can grow in place: each frozen
-  // snapshot is then an exact-size copy (a spread with one more element over-allocates by half).
-  let transcript: ChatMessage[] = [];
+  const turn = newTurnState(state.tools);
+  const sites = createTurnSites(turn);
   let turnIndex = 0;
   let lastModelError: { type: string; message: string } | undefined;
   let episodeError: { type: string; message: string } | undefined;
 
-  const view = (): EpisodeView => {
-    const episode: { -readonly [K in keyof EpisodeView]: EpisodeView[K] } = {
-      task: { id: task.id, suite: task.suite, instruction: task.instruction },
-      turn: turnIndex,
-      seed,
-      budgets,
-      usage: {
-        inputTokens: recorder.usage.inputTokens,
-        outputTokens: recorder.usage.outputTokens,
-        toolCalls: recorder.toolCallCount,
-        turns: turnIndex,
-        elapsedMs: performance.now() - startedAt,
-      },
-      messages: history,
-      tools: state.tools,
-    };
-    // Set, not spread in: a spread in an object literal makes every view several times dearer.
-    if (lastModelError) episode.lastModelError = lastModelError;
-    return episode;
-  };
-  const append = (message: ChatMessage) => {
-    transcript.push(freezeMessage(message));
-    history = Object.freeze(transcript.slice());
-  };
-  const interrupted = (run: HookRunOutcome): LoopEnd | undefined => {
-    if (!run.interrupted) return undefined;
-    recorder.event('episode-interrupted', { 'processor.id': run.processorId, reason: run.reason });
-    return 'interrupted';
-  };
-  const budgetExhausted = (budget: string): LoopEnd => {
-    recorder.event('budget-exhausted', { budget });
-    return 'budget-exhausted';
+  // Frozen copies made once per episode and shared by every view: neither changes, and the
+  // harness's own budgets object is what the loop enforces, so no processor may write to it.
+  const taskView = Object.freeze({ id: task.id, suite: task.suite, instruction: task.instruction });
+  const budgetsView = frozenCopy(budgets);
+  // Methods of one object, not arrow functions assigned to names: the loader names those at run
+  // time, which costs more per episode than making them.
+  const { view, append, interrupted, budgetExhausted } = {
+    view(): EpisodeView {
+      const episode: { -readonly [K in keyof EpisodeView]: EpisodeView[K] } = {
+        task: taskView,
+        turn: turnIndex,
+        seed,
+        budgets: budgetsView,
+        usage: {
+          inputTokens: recorder.usage.inputTokens,
+          outputTokens: recorder.usage.outputTokens,
+          toolCalls: recorder.toolCallCount,
+          turns: turnIndex,
+          elapsedMs: performance.now() - startedAt,
+        },
+        messages: turn.history,
+        tools: state.tools,
+      };
+      // Set, not spread in: a spread in an object literal makes every view several times dearer.
+      if (lastModelError) episode.lastModelError = lastModelError;
+      return episode;
+    },
+    append(message: ChatMessage): void {
+      turn.transcript.push(freezeMessage(message));
+      turn.history = Object.freeze(turn.transcript.slice());
+    },
+    interrupted(run: HookRunOutcome): LoopEnd | undefined {
+      if (!run.interrupted) return undefined;
+      recorder.event('episode-interrupted', { 'processor.id': run.processorId, reason: run.reason });
+      return 'interrupted';
+    },
+    budgetExhausted(budget: string): LoopEnd {
+      recorder.event('budget-exhausted', { budget });
+      return 'budget-exhausted';
+    },
   };
 
   const runTurns = async (): Promise<LoopEnd> => {
     let consecutiveModelErrors = 0;
     for (;;) {
-      throwIfAborted(signal);
+      throwIfAborted(episodeSignal);
       if (turnIndex >= budgets.maxTurns) return budgetExhausted('turns');
       if (recorder.usage.inputTokens + recorder.usage.outputTokens >= budgets.maxTokens)
         return budgetExhausted('tokens');
       recorder.setTurn(turnIndex);
       // Hook runs whose handlers are all synchronous (or absent) answer synchronously; awaiting
       // only real promises saves a microtask per hook, six times a turn.
-      let run = hooks.run(
-        'turnStart',
-        view,
-        (episode, emit, random, sleep) => ({ messages: history, episode, emit, random, sleep }),
-        (patch, id) => {
-          history = applyHistoryPatch(patch, id, history);
-          transcript = [...history];
-          return 'transform';
-        },
-      );
+      let run = hooks.run('turnStart', view, sites.turnStart, sites.applyHistory);
       if (run instanceof Promise) run = await run;
       const end = interrupted(run);
       if (end) return end;
 
-      const request = {
-        // `transcript` holds the same messages; copying a frozen array costs several times more.
-        messages: transcript.slice(),
-        appended: [] as string[],
-        route: 'primary' as 'primary' | 'fallback',
-      };
-      run = hooks.run(
-        'modelRequest',
-        view,
-        (episode, emit, random, sleep) => ({
-          messages: buildRequestMessages(request),
-          episode,
-          emit,
-          random,
-          sleep,
-        }),
-        (patch, id) => {
-          applyRequestPatch(patch, id, request, history.length);
-          return 'transform';
-        },
-      );
+      // The frozen history itself, not a copy: processors cannot change it, and those that follow
+      // a growing history (compaction, in-view tracking) recognise it and look only at what is new.
+      // A patch that rewrites a message writes to a copy (`applyRequestPatch`).
+      const request: TurnState['request'] = { messages: turn.history, appended: [], route: 'primary' };
+      turn.request = request;
+      run = hooks.run('modelRequest', view, sites.modelRequest, sites.applyRequest);
       if (run instanceof Promise) run = await run;
       const requestEnd = interrupted(run);
       if (requestEnd) return requestEnd;
 
       const chosen = request.route === 'fallback' && options.fallbackModel ? options.fallbackModel : model;
-      const requestMessages = buildRequestMessages(request);
+      const requestMessages = modelRequestMessages(request);
       const modelCall = {
         provider: chosen.provider,
         model: chosen.modelId,
@@ -178,7 +156,7 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRes
           `${chosen.provider}:${chosen.modelId}`,
         );
       } catch (error) {
-        if (signal.aborted || error instanceof AbortedError) throw error;
+        if (episodeSignal.aborted || error instanceof AbortedError) throw error;
         const failure = describeFailure(error);
         recorder.recordModelFailure(modelCall, failure);
         lastModelError = failure;
@@ -202,95 +180,53 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRes
         }
         continue;
       }
-      throwIfAborted(signal);
+      throwIfAborted(episodeSignal);
       consecutiveModelErrors = 0;
       lastModelError = undefined;
 
       const raw = { text: result.text, toolCalls: result.toolCalls, finishReason: result.finishReason };
-      let response = { text: raw.text, toolCalls: raw.toolCalls, finishReason: raw.finishReason };
-      run = hooks.run(
-        'modelResponse',
-        view,
-        (episode, emit, random, sleep) => ({ response, episode, emit, random, sleep }),
-        (patch) => {
-          response = {
-            ...response,
-            text: patch.text ?? response.text,
-            toolCalls: patch.toolCalls ?? response.toolCalls,
-          };
-          return 'transform';
-        },
-      );
+      turn.response = { text: raw.text, toolCalls: raw.toolCalls, finishReason: raw.finishReason };
+      run = hooks.run('modelResponse', view, sites.modelResponse, sites.applyResponse);
       if (run instanceof Promise) run = await run;
-      const turn = recorder.recordModelResult(modelCall, raw, result);
+      const recorded = recorder.recordModelResult(modelCall, raw, result);
+      const response = turn.response;
       const responseEnd = interrupted(run);
       if (responseEnd) return responseEnd;
       const assistant: ChatMessage = { role: 'assistant', content: response.text };
       if (response.toolCalls.length > 0) assistant.toolCalls = response.toolCalls.map(copyToolCall);
       append(assistant);
 
-      const executed: { name: string; arguments: string; result: string; isError: boolean }[] = [];
+      const executed: ExecutedCall[] = [];
+      turn.executed = executed;
       for (const call of response.toolCalls) {
-        throwIfAborted(signal);
+        throwIfAborted(episodeSignal);
         if (recorder.toolCallCount >= budgets.maxToolCalls) return budgetExhausted('tool-calls');
-        let current: ToolCall = call;
-        let intercepted: { content: string; isError: boolean } | undefined;
-        run = hooks.run(
-          'toolCall',
-          view,
-          (episode, emit, random, sleep) => ({
-            call: current,
-            tool: state.tools.find((tool) => tool.name === current.name),
-            episode,
-            emit,
-            random,
-            sleep,
-          }),
-          (patch) => {
-            if (patch.action === 'rewrite') {
-              current = { ...current, arguments: patch.arguments };
-              return 'transform';
-            }
-            intercepted = { content: patch.result, isError: patch.isError };
-            return 'intercept';
-          },
-        );
+        turn.call = call;
+        run = hooks.run('toolCall', view, sites.toolCall, sites.applyToolCall);
         if (run instanceof Promise) run = await run;
+        // Taken and cleared at once, so the next call starts without one.
+        const intercepted = turn.intercepted;
+        turn.intercepted = undefined;
         const callEnd = interrupted(run);
         if (callEnd) return callEnd;
         const toolStart = nowUnixNano();
-        const executing: ExecutedTool | Promise<ExecutedTool> = intercepted
-          ? { ...intercepted, source: 'processor' }
-          : executeToolCall(current, state.tools, environment);
-        let result = executing instanceof Promise ? await executing : executing;
-        const executedCall = current;
-        // One re-run function per call, not one per processor; a method, not an arrow property,
-        // because the loader names function-valued properties at run time, which costs more.
-        const retry = {
-          async execute() {
-            const again = await executeToolCall(executedCall, state.tools, environment);
-            return { content: again.content, isError: again.isError };
-          },
-        };
-        run = hooks.run(
-          'toolResult',
-          view,
-          (episode, emit, random, sleep) => ({
-            call: executedCall,
-            result: { content: result.content, isError: result.isError },
-            execute: retry.execute,
-            episode,
-            emit,
-            random,
-            sleep,
-          }),
-          (patch) => {
-            result = { ...result, content: patch.content, isError: patch.isError ?? result.isError };
-            return 'transform';
-          },
-        );
+        const current = turn.call;
+        // Fields named, not spread in: this site runs rarely and a spread here takes V8's slow path.
+        const started: ExecutedTool | PendingToolStep = intercepted
+          ? { content: intercepted.content, isError: intercepted.isError, source: 'processor' }
+          : startToolCall(current, state.tools, environment);
+        if (started instanceof PendingToolStep) {
+          try {
+            turn.result = started.settle(await started.pending);
+          } catch (error) {
+            turn.result = started.fail(error);
+          }
+        } else turn.result = started;
+        turn.execute = retrierFor(current, state.tools, environment).execute;
+        run = hooks.run('toolResult', view, sites.toolResult, sites.applyToolResult);
         if (run instanceof Promise) run = await run;
-        recorder.recordToolResult(turn, current, result, toolStart);
+        const result = turn.result;
+        recorder.recordToolResult(recorded, current, result, toolStart);
         append({
           role: 'tool',
           toolCallId: current.id,
@@ -308,18 +244,7 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRes
         if (resultEnd) return resultEnd;
         if (environment.done) break;
       }
-      const turnEnd = hooks.run(
-        'turnEnd',
-        view,
-        (episode, emit, random, sleep) => ({
-          record: { text: response.text, toolCalls: executed },
-          episode,
-          emit,
-          random,
-          sleep,
-        }),
-        () => 'transform',
-      );
+      const turnEnd = hooks.run('turnEnd', view, sites.turnEnd, sites.applyNothing);
       if (turnEnd instanceof Promise) await turnEnd;
       turnIndex += 1;
       if (response.toolCalls.length === 0 || environment.done) return 'completed';
@@ -344,14 +269,15 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRes
         return 'transform';
       },
     );
-    history = deepFreeze([
+    turn.history = deepFreeze([
       { role: 'system', content: state.systemPrompt },
       { role: 'user', content: task.instruction },
     ] satisfies ChatMessage[]);
-    transcript = [...history];
+    turn.transcript = [...turn.history];
+    turn.tools = state.tools;
     end = interrupted(run) ?? (await runTurns());
   } catch (error) {
-    if (signal.aborted) {
+    if (episodeSignal.aborted) {
       end = episodeSignal.wallClockExpired ? budgetExhausted('wall-clock') : 'aborted';
       if (end === 'aborted')
         episodeError = { type: 'ABORTED', message: 'the episode was aborted by its caller' };
@@ -360,12 +286,12 @@ export async function runEpisode(options: RunEpisodeOptions): Promise<EpisodeRes
       episodeError = describeFailure(error);
     }
   }
-  if (!signal.aborted) {
+  if (!episodeSignal.aborted) {
     try {
       await hooks.run(
         'taskEnd',
         view,
-        (episode, emit, random, sleep) => ({ ...scoreArgs(environment, end), episode, emit, random, sleep }),
+        (episode, emit, random, sleep) => taskEndArgs(environment, end, episode, emit, random, sleep),
         () => 'transform',
       );
     } catch (error) {

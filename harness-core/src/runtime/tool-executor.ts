@@ -19,22 +19,62 @@ export function parseToolArguments(call: ToolCall): ParsedArguments {
   }
 }
 
+/**
+ * The first tool called `name`, as `tools.find` would return it. A loop, because the runtime's
+ * tool lists are frozen arrays, on which `find` and `some` leave V8's fast paths.
+ */
+export function findTool(tools: readonly ToolDefinition[], name: string): ToolDefinition | undefined {
+  for (let index = 0; index < tools.length; index++) {
+    const tool = tools[index]!;
+    if (tool.name === name) return tool;
+  }
+  return undefined;
+}
+
 export interface ExecutedTool extends ToolStepResult {
   source: 'environment' | 'runtime' | 'processor';
   errorType?: string;
 }
 
 /**
- * Runs one tool call. Unknown tools and arguments that are not JSON are answered at once, without
- * a promise; the environment's step is chained with `then` rather than awaited in an async
- * function, which saves a promise and a suspended frame on every call.
+ * A tool call whose environment step is running: the step's own result, which the caller awaits
+ * and hands to `settle` (or the error it rejects with to `fail`). Awaiting the step itself, rather
+ * than a promise chained onto it, saves a promise, two closures and a microtask on every call.
  */
-export function executeToolCall(
+export class PendingToolStep {
+  // Declared, not class fields: field definitions would run before the constructor on every call.
+  declare readonly call: ToolCall;
+  declare readonly pending: ToolStepResult | Promise<ToolStepResult>;
+
+  constructor(call: ToolCall, pending: ToolStepResult | Promise<ToolStepResult>) {
+    this.call = call;
+    this.pending = pending;
+  }
+
+  /** What the step resolved to, as the runtime records it. */
+  settle(result: ToolStepResult): ExecutedTool {
+    try {
+      return fromEnvironment(result);
+    } catch (error) {
+      return toolException(this.call, error);
+    }
+  }
+
+  fail(error: unknown): ExecutedTool {
+    return toolException(this.call, error);
+  }
+}
+
+/**
+ * Starts one tool call. Unknown tools and arguments that are not JSON are answered at once; a
+ * call the environment runs comes back pending (see `PendingToolStep`).
+ */
+export function startToolCall(
   call: ToolCall,
   tools: readonly ToolDefinition[],
   environment: EpisodeEnvironment,
-): ExecutedTool | Promise<ExecutedTool> {
-  if (!tools.some((tool) => tool.name === call.name)) {
+): ExecutedTool | PendingToolStep {
+  if (findTool(tools, call.name) === undefined) {
     return {
       content: `Error: unknown tool "${call.name}". Available tools: ${tools.map((tool) => tool.name).join(', ')}.`,
       isError: true,
@@ -45,22 +85,43 @@ export function executeToolCall(
   const parsed = parseToolArguments(call);
   if (!parsed.ok)
     return { content: parsed.message, isError: true, source: 'runtime', errorType: 'invalid_arguments' };
-  let step: Promise<ToolStepResult>;
   try {
-    step = Promise.resolve(environment.step({ name: call.name, arguments: parsed.value }));
+    return new PendingToolStep(call, environment.step({ name: call.name, arguments: parsed.value }));
   } catch (error) {
     return toolException(call, error);
   }
-  return step.then(
-    (result) => {
-      try {
-        return fromEnvironment(result);
-      } catch (error) {
-        return toolException(call, error);
-      }
-    },
-    (error) => toolException(call, error),
+}
+
+/** Runs one tool call: `startToolCall`, then the step settled, in one promise when there is one. */
+export function executeToolCall(
+  call: ToolCall,
+  tools: readonly ToolDefinition[],
+  environment: EpisodeEnvironment,
+): ExecutedTool | Promise<ExecutedTool> {
+  const started = startToolCall(call, tools, environment);
+  if (!(started instanceof PendingToolStep)) return started;
+  return Promise.resolve(started.pending).then(
+    (result) => started.settle(result),
+    (error) => started.fail(error),
   );
+}
+
+/**
+ * `execute` for a tool call's `toolResult` hook: re-runs the call. One per call, not one per
+ * processor; a method, not an arrow property, because the loader names function-valued
+ * properties at run time, which costs more.
+ */
+export function retrierFor(
+  call: ToolCall,
+  tools: readonly ToolDefinition[],
+  environment: EpisodeEnvironment,
+): { execute(): Promise<{ content: string; isError: boolean }> } {
+  return {
+    async execute() {
+      const again = await executeToolCall(call, tools, environment);
+      return { content: again.content, isError: again.isError };
+    },
+  };
 }
 
 /**

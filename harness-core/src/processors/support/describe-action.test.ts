@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { actionKey, canonicalArguments, describeAction } from './describe-action.ts';
+import { actionKey, canonicalArguments, describeAction, fillTemplate } from './describe-action.ts';
 
 describe('actionKey', () => {
   it('keys a call by its name and canonical arguments, whatever the key order and spacing', () => {
@@ -53,5 +54,48 @@ describe('describeAction', () => {
     expect(() => describeAction('pay', overflowing)).toThrow(TypeError);
     expect(() => describeAction('pay', overflowing)).toThrow(TypeError);
     expect(actionKey('pay', overflowing)).toBe('pay {"amount":1e999}');
+  });
+});
+
+describe('fillTemplate', () => {
+  /** The reference: the regex replace `fillTemplate` used to be. */
+  const byRegex = (template: string, values: Record<string, string | number>) =>
+    template.replace(/\{([a-zA-Z]+)\}/g, (whole, key: string) =>
+      Object.hasOwn(values, key) ? String(values[key]) : whole,
+    );
+  const piece = fc.constantFrom(
+    '{',
+    '}',
+    '{a}',
+    '{b}',
+    '{ab}',
+    '{toString}',
+    '{1}',
+    '{a b}',
+    'a',
+    'x',
+    '$&',
+    ' ',
+  );
+
+  it('fills templates exactly as the regex replace does', () => {
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 12 }).map((pieces) => pieces.join('')),
+        fc.dictionary(
+          fc.constantFrom('a', 'b', 'ab', 'c'),
+          fc.oneof(fc.string({ maxLength: 4 }), fc.integer()),
+        ),
+        (template, values) => {
+          expect(fillTemplate(template, values)).toBe(byRegex(template, values));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('keeps unknown and inherited placeholders, and inserts values literally', () => {
+    expect(fillTemplate('{a} {toString} {zz} {{a}}', { a: '$&' })).toBe('$& {toString} {zz} {$&}');
+    expect(fillTemplate('no placeholders', { a: 1 })).toBe('no placeholders');
   });
 });

@@ -97,9 +97,33 @@ function describeArguments(argumentsText: string): string {
   return ` with ${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
 }
 
-/** Replaces `{name}` placeholders in a message template; unknown placeholders stay as written. */
+/**
+ * Replaces `{name}` placeholders (`name` of ASCII letters) in a message template; unknown
+ * placeholders stay as written. What `template.replace(/\{([a-zA-Z]+)\}/g, ...)` does, in one
+ * scan: a replace with a callback costs a call into the runtime per placeholder, and templates
+ * are filled on every episode.
+ */
 export function fillTemplate(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{([a-zA-Z]+)\}/g, (whole, key: string) =>
-    Object.hasOwn(values, key) ? String(values[key]) : whole,
-  );
+  let out = '';
+  let copied = 0;
+  let open = template.indexOf('{');
+  while (open !== -1) {
+    let end = open + 1;
+    while (end < template.length && isAsciiLetter(template.charCodeAt(end))) end++;
+    if (end > open + 1 && template.charCodeAt(end) === CLOSE_BRACE) {
+      const key = template.slice(open + 1, end);
+      if (Object.hasOwn(values, key)) {
+        out += template.slice(copied, open) + String(values[key]);
+        copied = end + 1;
+      }
+      open = template.indexOf('{', end + 1);
+    } else open = template.indexOf('{', open + 1);
+  }
+  return copied === 0 ? template : out + template.slice(copied);
+}
+
+const CLOSE_BRACE = 0x7d;
+
+function isAsciiLetter(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
 }
