@@ -131,18 +131,17 @@ export class EpisodeRecorder {
       });
       return;
     }
-    const record = {
+    this.recordToolCall(turn, {
       callId: call.id,
       name: call.name,
       arguments: call.arguments,
       result: result.content,
       isError: result.isError,
       resultSource: result.source,
-    } as ToolCallRecord;
-    if (result.isError) record.error = { type: result.errorType ?? 'tool_error', message: result.content };
-    record.startTimeUnixNano = startTimeUnixNano;
-    record.endTimeUnixNano = nowUnixNano();
-    this.recordToolCall(turn, record);
+      error: { type: result.errorType ?? 'tool_error', message: result.content },
+      startTimeUnixNano,
+      endTimeUnixNano: nowUnixNano(),
+    });
   }
 
   finish(
