@@ -102,7 +102,5 @@ export function modelRequestMessages(request: {
   messages: readonly ChatMessage[];
   appended: string[];
 }): ChatMessage[] {
-  const messages = [...request.messages];
-  if (request.appended.length > 0) messages.push({ role: 'user', content: request.appended.join('\n\n') });
-  return messages;
+  return [...buildRequestMessages(request)];
 }
