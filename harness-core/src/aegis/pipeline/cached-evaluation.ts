@@ -4,6 +4,7 @@
  * resumed cycle reuse them instead of spending the tokens again.
  */
 import type { Split } from '../../environments/environment.ts';
+import { SystemError } from '../../errors.ts';
 import type { HarnessSpec } from '../../harness/spec.ts';
 import type { CycleStage } from '../artifacts/cycle-state.ts';
 import { type Evaluation, evaluationArtifact } from '../artifacts/evaluation.ts';
@@ -26,11 +27,15 @@ export interface EvaluationRequest {
  * distributed pipeline fans the evaluation out in shards and re-runs the stage once it is stored,
  * so no single stage invocation (a Lambda with a 15-minute limit) runs a whole evaluation.
  */
-export class EvaluationPending extends Error {
+export class EvaluationPending extends SystemError {
   readonly request: EvaluationRequest;
   constructor(request: EvaluationRequest) {
-    super(`the ${request.split} evaluation of ${request.candidateId ?? request.contentId} is not stored yet`);
-    this.name = 'EvaluationPending';
+    super(
+      `the ${request.split} evaluation of ${request.candidateId ?? request.contentId} is not stored yet`,
+      {
+        code: 'EVALUATION_PENDING',
+      },
+    );
     this.request = request;
   }
 }
