@@ -29,7 +29,7 @@ import {
   provisionLocalStack,
   readStackState,
   type SqsLambdaHandler,
-  type StackState,
+  stackStateOf,
   startEventSourcePoller,
   startLocalStack,
   waitForIdle,
@@ -319,25 +319,6 @@ describe('harnessx upload against the stack', () => {
   });
 });
 
-/** The state file `stack serve` writes, for a stack run by this test process. */
-function stateOf(running: LocalStack, pid: number, logFile: string): StackState {
-  const pick = (url: (queue: keyof ProvisionedResources['queues']) => string) =>
-    Object.fromEntries(
-      PIPELINE_STAGES.map((stage) => [stage.queue, url(stage.queue)]),
-    ) as StackState['queues'];
-  return {
-    schemaVersion: 'harnessx.stack-state/1',
-    pid,
-    startedAt: new Date().toISOString(),
-    endpoints: running.endpoints,
-    bucket: running.resources.bucket,
-    tables: running.resources.tables,
-    queues: pick((queue) => running.resources.queues[queue].url),
-    deadLetterQueues: pick((queue) => running.resources.queues[queue].deadLetter.url),
-    logFile,
-  };
-}
-
 describe('the real trace-ingest function on the stack', () => {
   let ingestStack: LocalStack;
   let stateDir: string;
@@ -354,7 +335,7 @@ describe('the real trace-ingest function on the stack', () => {
       functions: ['trace-ingest'],
       environment: { POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' },
     });
-    await writeStackState(stateDir, stateOf(ingestStack, process.pid, join(stateDir, 'stack.log')));
+    await writeStackState(stateDir, stackStateOf(ingestStack, join(stateDir, 'stack.log')));
   });
 
   afterAll(async () => {
@@ -409,7 +390,7 @@ describe('harnessx stack down and status without a live stack', () => {
     // A stand-in for the stack's process (a test double): down must SIGTERM it.
     const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
     try {
-      await writeStackState(stateDir, stateOf(stack, child.pid!, join(stateDir, 'stack.log')));
+      await writeStackState(stateDir, stackStateOf(stack, join(stateDir, 'stack.log'), child.pid!));
       const exited = new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
       const down = captureIo({ HARNESSX_STACK_DIR: stateDir });
       expect(await main(['stack', 'down'], down)).toBe(0);
@@ -432,7 +413,7 @@ describe('harnessx stack down and status without a live stack', () => {
     const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
     await new Promise((resolve) => child.once('exit', resolve));
     try {
-      await writeStackState(stateDir, stateOf(stack, child.pid!, join(stateDir, 'stack.log')));
+      await writeStackState(stateDir, stackStateOf(stack, join(stateDir, 'stack.log'), child.pid!));
       const status = captureIo({ HARNESSX_STACK_DIR: stateDir });
       expect(await main(['stack', 'status'], status)).toBe(1);
       expect(status.out()).toContain(`stale state of pid ${child.pid}`);

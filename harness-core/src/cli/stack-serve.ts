@@ -4,9 +4,7 @@
  * stops cleanly on SIGTERM or SIGINT, removing the state file it wrote.
  */
 import { mkdir } from 'node:fs/promises';
-import type { LocalStack } from '../adapters/aws/local-stack/local-stack.ts';
-import type { StackState } from '../adapters/aws/local-stack/stack-state.ts';
-import { PIPELINE_QUEUE_NAMES, type PipelineQueueName } from '../ports/foundry-topology.ts';
+import { type StackState, stackStateOf } from '../adapters/aws/local-stack/stack-state.ts';
 import type { CliIo } from './io.ts';
 import { REPO_ROOT } from './stack-context.ts';
 
@@ -18,25 +16,6 @@ export interface ServeStackOptions {
   logFile: string;
   /** Called once the stack is ready and its state file written (e.g. to register a project). */
   onReady?: (state: StackState) => Promise<void>;
-}
-
-function stateOf(stack: LocalStack, logFile: string): StackState {
-  const byQueue = (pick: (queue: PipelineQueueName) => string) =>
-    Object.fromEntries(PIPELINE_QUEUE_NAMES.map((queue) => [queue, pick(queue)])) as Record<
-      PipelineQueueName,
-      string
-    >;
-  return {
-    schemaVersion: 'harnessx.stack-state/1',
-    pid: process.pid,
-    startedAt: new Date().toISOString(),
-    endpoints: stack.endpoints,
-    bucket: stack.resources.bucket,
-    tables: stack.resources.tables,
-    queues: byQueue((queue) => stack.resources.queues[queue].url),
-    deadLetterQueues: byQueue((queue) => stack.resources.queues[queue].deadLetter.url),
-    logFile,
-  };
 }
 
 /** Resolves on SIGTERM or when the command's own signal (SIGINT) aborts. */
@@ -65,7 +44,7 @@ export async function serveStack(options: ServeStackOptions): Promise<number> {
   const log = (line: string) => io.stderr.write(`${new Date().toISOString()} ${line}\n`);
   const stack = await startLocalStack({ repoRoot: REPO_ROOT, ports: options.ports, log });
   try {
-    const state = stateOf(stack, options.logFile);
+    const state = stackStateOf(stack, options.logFile);
     await writeStackState(stateDir, state);
     log(`ready (pid ${process.pid})`);
     await options.onReady?.(state);

@@ -61,6 +61,7 @@ export {
   readStackState,
   removeStackState,
   type StackState,
+  stackStateOf,
   stackStatePath,
   stackStateSchema,
   writeStackState,

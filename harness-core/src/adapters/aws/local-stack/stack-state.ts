@@ -6,8 +6,9 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { PIPELINE_QUEUE_NAMES } from '../../../ports/foundry-topology.ts';
+import { PIPELINE_QUEUE_NAMES, type PipelineQueueName } from '../../../ports/foundry-topology.ts';
 import { parseJsonText, parseWith } from '../../../schema.ts';
+import type { LocalStack } from './local-stack.ts';
 
 const queueUrls = z.object(
   Object.fromEntries(PIPELINE_QUEUE_NAMES.map((queue) => [queue, z.url()])) as Record<
@@ -31,6 +32,30 @@ export const stackStateSchema = z
   .strict();
 
 export type StackState = z.output<typeof stackStateSchema>;
+
+/** The state file of a running stack (`pid`: the process that serves it, this one by default). */
+export function stackStateOf(
+  stack: Pick<LocalStack, 'endpoints' | 'resources'>,
+  logFile: string,
+  pid: number = process.pid,
+): StackState {
+  const byQueue = (pick: (queue: PipelineQueueName) => string) =>
+    Object.fromEntries(PIPELINE_QUEUE_NAMES.map((queue) => [queue, pick(queue)])) as Record<
+      PipelineQueueName,
+      string
+    >;
+  return {
+    schemaVersion: 'harnessx.stack-state/1',
+    pid,
+    startedAt: new Date().toISOString(),
+    endpoints: stack.endpoints,
+    bucket: stack.resources.bucket,
+    tables: stack.resources.tables,
+    queues: byQueue((queue) => stack.resources.queues[queue].url),
+    deadLetterQueues: byQueue((queue) => stack.resources.queues[queue].deadLetter.url),
+    logFile,
+  };
+}
 
 export function stackStatePath(stateDir: string): string {
   return join(stateDir, 'stack.json');
